@@ -84,7 +84,7 @@ class CriterionResult:
 class CompiledCriterion:
     """One criterion, compiled; ``evaluate`` never raises."""
 
-    __slots__ = ("_check", "_context", "condition", "expressions", "type", "version")
+    __slots__ = ("_check", "_context", "condition", "expressions", "notes", "type", "version")
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class CompiledCriterion:
         context: RuntimeExpression | None,
         check: Callable[[EvaluationContext, Any], CriterionResult],
         expressions: tuple[RuntimeExpression, ...],
+        notes: tuple[str, ...] = (),
     ) -> None:
         self.condition = condition
         self.type = type
@@ -102,6 +103,7 @@ class CompiledCriterion:
         self._context = context
         self._check = check
         self.expressions = expressions
+        self.notes = notes  # where a simple condition leaves the spec's dialect
 
     def evaluate(self, context: EvaluationContext) -> CriterionResult:
         subject: Any = None
@@ -150,6 +152,7 @@ def compile_criterion(
             context=None,
             check=check_simple,
             expressions=compiled.expressions,
+            notes=compiled.notes,
         )
     if context_expression is None:
         raise ValueError(f"a {kind} criterion needs a context")
@@ -391,9 +394,10 @@ def compile_selector(
         def select_xml(subject: Any) -> Any:
             results = token.evaluate(elementpath.XPathContext(_xml_root(subject)))
             items = results if isinstance(results, list) else [results]
+            elements = [getattr(item, "elem", item) for item in items]
             values = [
                 "".join(item.itertext()) if isinstance(item, ElementTree.Element) else item
-                for item in items
+                for item in elements
             ]
             if not values:
                 raise ExpressionEvaluationError(text, "the selector selects nothing")

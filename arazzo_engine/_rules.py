@@ -228,6 +228,13 @@ RULES: dict[str, Rule] = {
             ("RTE-08", "COND-01"),
         ),
         Rule(
+            "condition-dialect",
+            "warning",
+            "A simple condition uses a double-quoted string or the legacy `{...}` wrapping; "
+            "both are read as meant, but the spec writes neither.",
+            ("COND-03", "COND-09"),
+        ),
+        Rule(
             "member-access",
             "warning",
             "An output or value reads `$response.body.name`-style members, which the ABNF "

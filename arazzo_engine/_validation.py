@@ -866,6 +866,8 @@ class _DocumentCheck:
         except ValueError as error:
             self.report("expression-syntax", str(error), criterion.pointer)
             return
+        for note in compiled.notes:
+            self.report("condition-dialect", f"{criterion.condition}: {note}", criterion.pointer)
         for expression in compiled.expressions:
             self.check_references(expression, criterion.pointer, workflow, step, reads_self=False)
 

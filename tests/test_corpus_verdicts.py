@@ -137,9 +137,6 @@ EXCEPTIONS: dict[str, str] = {
     "speakeasy-api-openapi/arazzo/testdata/test.arazzo.yaml": (
         "a condition '$statusCode == 500%s' (a formatting placeholder left in the test data)"
     ),
-    "speakeasy-api-openapi/arazzo/testdata/traintravelapi.arazzo.yaml": (
-        "quotes a string in a condition with double quotes; the spec requires single quotes (COND-03, strict)"
-    ),
     "usearazzo-arazzo-toolkit/packages/parser/test/fixtures/source-descriptions/arazzo-multiple-sources.json": (
         "writes an operationPath-style pointer ('$sourceDescriptions.<name>#/paths/...') as an operationId or workflowId"
     ),

@@ -548,3 +548,27 @@ def test_knock_fixture_warns_about_unqualified_operations() -> None:
 def test_every_rule_is_documented_and_docs_are_current() -> None:
     assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown()
     assert all(rule.summary.endswith(".") for rule in RULES.values())
+
+
+def test_any_value_is_accepted_where_the_1_1_text_says_any(folder: Path) -> None:
+    header = HEADER.replace("1.0.1", "1.1.0")
+    found = findings(
+        folder,
+        """\
+        workflows:
+          - workflowId: w
+            steps:
+              - stepId: a
+                operationId: createPet
+                parameters: [{name: X-Api-Key, in: header, value: {nested: true}}]
+                requestBody:
+                  payload: {age: 1}
+                  replacements:
+                    - {target: /age, value: {years: 10}}
+                    - {target: /tags, value: {selector: '$.x'}}
+        """,
+        header=header,
+    )
+    # An object value is fine; one that claims to be a selector must be a valid one.
+    assert rules(found) == ["schema"]
+    assert found[0].pointer.startswith("/workflows/0/steps/0/requestBody/replacements/1/value")

@@ -54,6 +54,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXPRESSION_HEAD = re.compile(r"\$[A-Za-z0-9_\-.]*")
 _POINTER_TAIL = re.compile(r"#[^\s()\[\]!=<>&|']*")
 _MEMBER = re.compile(r"[A-Za-z0-9_\-$]+")
+_SCALAR_SOURCES = frozenset({"url", "method", "statusCode", "self"})
 _OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", ".")
 
 
@@ -65,7 +66,7 @@ class _Token:
     value: Any = None
 
 
-def _tokens(text: str, version: str) -> list[_Token]:
+def _tokens(text: str, version: str, strict: bool, notes: list[str]) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
     length = len(text)
@@ -84,9 +85,22 @@ def _tokens(text: str, version: str) -> list[_Token]:
             position = end
             continue
         if char == '"':
-            raise ExpressionSyntaxError(
-                text, position + 1, "a single-quoted string ('...'); conditions quote with '"
+            if strict:
+                raise ExpressionSyntaxError(
+                    text, position + 1, "a single-quoted string ('...'); conditions quote with '"
+                )
+            end = text.find('"', position + 1)
+            if end < 0:
+                raise ExpressionSyntaxError(text, len(text) + 1, 'a closing " for the string')
+            notes.append(
+                f"the string at column {position + 1} is double-quoted; the spec quotes strings "
+                "in conditions with single quotes"
             )
+            tokens.append(
+                _Token("string", text[position : end + 1], position, text[position + 1 : end])
+            )
+            position = end + 1
+            continue
         number = _NUMBER.match(text, position)
         if number and (char.isdigit() or char == "-"):
             literal = number.group()
@@ -149,6 +163,9 @@ def _expression_tokens(text: str, start: int, version: str) -> list[_Token]:
                 ) from None
             members.insert(0, candidate[cut + 1 :])
             candidate = candidate[:cut]
+    if members and expression.source in _SCALAR_SOURCES:
+        assert first_error is not None
+        raise ExpressionSyntaxError(text, start + first_error.column, first_error.expected)
     tokens = [_Token("expr", candidate, start, expression)]
     position = start + len(candidate)
     for member in members:
@@ -164,7 +181,7 @@ def _expression_tokens(text: str, start: int, version: str) -> list[_Token]:
 class _Node:
     __slots__ = ()
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         raise NotImplementedError
 
 
@@ -174,7 +191,7 @@ class _Literal(_Node):
     def __init__(self, constant: Any) -> None:
         self.constant = constant
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         return self.constant
 
 
@@ -184,13 +201,15 @@ class _Expression(_Node):
     def __init__(self, expression: RuntimeExpression) -> None:
         self.expression = expression
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         try:
             found = self.expression.evaluate(context)
         except ExpressionEvaluationError as error:
-            notes.append(f"{self.expression.text} is undefined ({error.reason})")
+            if notes is not None:
+                notes.append(f"{self.expression.text} is undefined ({error.reason})")
             return UNDEFINED
-        notes.append(f"{self.expression.text} = {_show(found)}")
+        if notes is not None:
+            notes.append(f"{self.expression.text} = {_show(found)}")
         return found
 
 
@@ -202,14 +221,14 @@ class _Access(_Node):
         self.key = key
         self.text = text
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         base = self.target.value(context, notes)
         key = self.key
         if isinstance(base, Mapping) and isinstance(key, str) and key in base:
             return base[key]
         if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
             return base[key] if key >= 0 else UNDEFINED
-        if base is not UNDEFINED:
+        if base is not UNDEFINED and notes is not None:
             notes.append(f"{self.text} is undefined")
         return UNDEFINED
 
@@ -220,7 +239,7 @@ class _Not(_Node):
     def __init__(self, operand: _Node) -> None:
         self.operand = operand
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         found = self.operand.value(context, notes)
         return found is False or found is None or found is UNDEFINED  # COND-06
 
@@ -233,7 +252,7 @@ class _Logical(_Node):
         self.right = right
         self.is_and = is_and
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         left = self.left.value(context, notes) is True  # strict truth (COND-07)
         if self.is_and and not left:
             return False
@@ -250,7 +269,7 @@ class _Comparison(_Node):
         self.operator = operator
         self.right = right
 
-    def value(self, context: EvaluationContext, notes: list[str]) -> Any:
+    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
         left = self.left.value(context, notes)
         right = self.right.value(context, notes)
         if self.operator == "==":
@@ -330,9 +349,10 @@ def _show(value: Any) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str, version: str) -> None:
+    def __init__(self, text: str, version: str, strict: bool) -> None:
         self.text = text
-        self.tokens = _tokens(text, version)
+        self.notes: list[str] = []
+        self.tokens = _tokens(text, version, strict, self.notes)
         self.index = 0
         self.expressions: list[RuntimeExpression] = []
 
@@ -443,44 +463,65 @@ class _Parser:
         )
 
 
+_PASSED = ConditionResult(True)
+
+
 class Condition:
-    """A compiled simple condition."""
+    """A compiled simple condition.
 
-    __slots__ = ("_root", "expressions", "text")
+    ``notes`` says where the text leaves the spec's dialect in a way the engine still
+    reads unambiguously (a double-quoted string, the legacy ``{...}`` wrapping).
+    """
 
-    def __init__(self, text: str, root: _Node, expressions: tuple[RuntimeExpression, ...]) -> None:
+    __slots__ = ("_root", "expressions", "notes", "text")
+
+    def __init__(
+        self,
+        text: str,
+        root: _Node,
+        expressions: tuple[RuntimeExpression, ...],
+        notes: tuple[str, ...] = (),
+    ) -> None:
         self.text = text
         self._root = root
         self.expressions = expressions
+        self.notes = notes
 
     def evaluate(self, context: EvaluationContext) -> ConditionResult:
-        notes: list[str] = []
         try:
+            value = self._root.value(context, None)
+            if value is True:
+                return _PASSED
+            # Only a failure needs its reason: evaluate again, noting what each part was.
+            notes: list[str] = []
             value = self._root.value(context, notes)
         except Exception as error:
             return ConditionResult(False, f"{self.text}: evaluation failed: {error}")
-        if value is True:
-            return ConditionResult(True)
         detail = "; ".join(dict.fromkeys(notes))
         outcome = "is false" if value is False else f"is {_show(_normal(value))}, not true"
         return ConditionResult(False, f"{self.text} {outcome}" + (f" ({detail})" if detail else ""))
 
 
-def compile_condition(text: str, *, version: str = "1.0") -> Condition:
-    """Compile a simple condition; ExpressionSyntaxError (with column) when it does not parse."""
+def compile_condition(text: str, *, version: str = "1.0", strict: bool = False) -> Condition:
+    """Compile a simple condition; ExpressionSyntaxError (with column) when it does not parse.
+
+    ``strict`` refuses double-quoted strings and the legacy ``{...}`` wrapping instead of
+    reading them with a note.
+    """
     source = text.strip()
     # COND-09: the legacy "{$statusCode == 401}" of the spec's Components example.
-    if source.startswith("{$") and source.endswith("}") and source.count("{") == 1:
+    if not strict and source.startswith("{$") and source.endswith("}") and source.count("{") == 1:
         offset = text.index("{") + 1
-        inner = source[1:-1]
         try:
-            return _compile(inner, version, text)
+            condition = _compile(source[1:-1], version, text, strict)
         except ExpressionSyntaxError as error:
             raise ExpressionSyntaxError(text, error.column + offset, error.expected) from None
-    return _compile(text, version, text)
+        wrapped = "the condition is wrapped in '{...}', which conditions do not use"
+        return Condition(text, condition._root, condition.expressions, (wrapped, *condition.notes))
+    return _compile(text, version, text, strict)
 
 
-def _compile(text: str, version: str, original: str) -> Condition:
-    parser = _Parser(text, version)
+def _compile(text: str, version: str, original: str, strict: bool) -> Condition:
+    parser = _Parser(text, version, strict)
     root = parser.parse()
-    return Condition(original, root, tuple(parser.expressions))
+    return Condition(original, root, tuple(parser.expressions), tuple(parser.notes))

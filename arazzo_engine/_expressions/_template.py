@@ -128,12 +128,12 @@ def _split_unbraced(text: str, version: str) -> list[_Part]:
     return [part for part in parts if part != ""]
 
 
-_MEMBER_NAME = re.compile(r"[A-Za-z0-9_\-$@]+")
+_TRAILING_MEMBER = re.compile(r"(?:\.(?P<name>[A-Za-z0-9_\-$@]+)|\[(?P<index>[0-9]+)\])$")
 
 
 @dataclass(frozen=True, slots=True)
 class MemberAccess:
-    """A runtime expression followed by ``.member`` steps, as in ``$response.body.id``.
+    """A runtime expression followed by ``.member`` or ``[index]`` steps (``$response.body.id``).
 
     The ABNF has no such form outside conditions (where 1.1 shows it); published
     documents write it in outputs too. It reads the expression, then each member: an
@@ -171,15 +171,16 @@ def compile_member_access(text: str, *, version: str = "1.0") -> MemberAccess:
         first_error = error
     members: list[str] = []
     candidate = text
-    while "." in candidate and "#" not in candidate:
-        candidate, member = candidate.rsplit(".", 1)
-        if not _MEMBER_NAME.fullmatch(member):
-            break
-        members.insert(0, member)
+    while "#" not in candidate and (step := _TRAILING_MEMBER.search(candidate)):
+        candidate = candidate[: step.start()]
+        members.insert(0, step.group("name") or step.group("index"))
         try:
-            return MemberAccess(compile_expression(candidate, version=version), tuple(members))
+            expression = compile_expression(candidate, version=version)
         except ExpressionSyntaxError:
             continue
+        if expression.source in ("url", "method", "statusCode", "self"):
+            break  # scalars have no members
+        return MemberAccess(expression, tuple(members))
     raise first_error
 
 
