@@ -115,6 +115,13 @@ RULES: dict[str, Rule] = {
             ("SRC-04",),
         ),
         Rule(
+            "openapi-invalid",
+            "warning",
+            "An OpenAPI source breaks the OpenAPI 3.0 or 3.1 schema (checked with "
+            "openapi-spec-validator; `$ref`s read from the loaded documents only).",
+            ("SRC-03", "SRC-04"),
+        ),
+        Rule(
             "unknown-source",
             "error",
             "A `$sourceDescriptions.<name>` reference names no "

@@ -38,6 +38,7 @@ from ._model import (
     Workflow,
 )
 from ._openapi import HTTP_METHODS, OpenAPIDocument, Operation, resolve_pointer
+from ._openapi_checks import iter_openapi_findings
 from ._rules import RULES
 from ._schema import iter_schema_errors
 
@@ -63,6 +64,7 @@ def iter_findings(description: Description) -> Iterator[Finding]:
     yield from description.findings
     for document in description.iter_documents():
         yield from _DocumentCheck(description, document).run()
+    yield from iter_openapi_findings(description)
 
 
 def is_valid(description: Description) -> bool:

@@ -43,8 +43,8 @@ openapi: 3.0.3
 info: {title: store, version: '1'}
 paths:
   /orders:
-    get: {operationId: listPets}
-    post: {operationId: createOrder}
+    get: {operationId: listPets, responses: {'200': {description: ok}}}
+    post: {operationId: createOrder, responses: {'200': {description: ok}}}
 """
 OTHER_FLOWS = """\
 arazzo: 1.0.1
@@ -543,6 +543,20 @@ def test_knock_fixture_warns_about_unqualified_operations() -> None:
     assert len(warnings) == 2
     assert "'$sourceDescriptions.knockUsersApi.bulkIdentifyUsers'" in warnings[0].message
     assert all(f.severity == "warning" for f in report.findings)
+
+
+def test_openapi_sources_are_validated_too(folder: Path) -> None:
+    (folder / "broken.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: b, version: '1'}\npaths:\n  /x:\n    get: {operationId: 7}\n"
+    )
+    found = findings(
+        folder,
+        "workflows: [{workflowId: w, steps: [{stepId: a, operationId: listPets}]}]\n",
+        header=HEADER + "  - {name: broken, url: broken.yaml, type: openapi}\n",
+    )
+    invalid = [f for f in found if f.rule == "openapi-invalid"]
+    assert invalid and all(f.file.endswith("broken.yaml") for f in invalid)
+    assert invalid[0].severity == "warning" and invalid[0].line == 5
 
 
 def test_every_rule_is_documented_and_docs_are_current() -> None:
