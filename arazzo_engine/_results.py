@@ -139,6 +139,7 @@ class RunResult:
     error: RunError | None = None
     dependencies: tuple[RunResult, ...] = ()  # dependsOn workflows run first
     ended_by: str | None = None  # the name of the `end` action, when one ended the run
+    notes: tuple[str, ...] = ()  # e.g. workflow outputs that could not be evaluated (WF-06)
 
     @property
     def succeeded(self) -> bool:

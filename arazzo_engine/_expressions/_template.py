@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._exceptions import ExpressionSyntaxError
+from .._exceptions import ExpressionEvaluationError, ExpressionSyntaxError
 from ._context import EvaluationContext
 from ._runtime import RuntimeExpression, compile_expression, resolve_pointer_tokens
 from ._text import to_text
@@ -65,6 +65,19 @@ class Template:
             part if isinstance(part, str) else to_text(part.evaluate(context))
             for part in self.parts
         )
+
+    def render_lenient(self, context: EvaluationContext, notes: list[str]) -> str:
+        """``render``, with each value that is not there left empty and noted."""
+        pieces = []
+        for part in self.parts:
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            try:
+                pieces.append(to_text(part.evaluate(context)))
+            except ExpressionEvaluationError as error:
+                notes.append(str(error))
+        return "".join(pieces)
 
 
 def compile_template(text: str, *, version: str = "1.0", unbraced: bool = False) -> Template:
@@ -187,15 +200,32 @@ def compile_member_access(text: str, *, version: str = "1.0") -> MemberAccess:
 class CompiledValue:
     """A parameter value, payload, replacement value or output, compiled once."""
 
-    __slots__ = ("_evaluate", "expressions")
+    __slots__ = ("_evaluate", "_lenient", "expressions")
 
-    def __init__(self, evaluate: Any, expressions: tuple[RuntimeExpression, ...]) -> None:
+    def __init__(
+        self,
+        evaluate: Any,
+        expressions: tuple[RuntimeExpression, ...],
+        lenient: Any = None,
+    ) -> None:
         self._evaluate = evaluate
+        self._lenient = lenient
         self.expressions = expressions
 
     def evaluate(self, context: EvaluationContext) -> Any:
         """The value with every expression in it evaluated (ExpressionEvaluationError if absent)."""
         return self._evaluate(context)
+
+    def evaluate_lenient(self, context: EvaluationContext, notes: list[str]) -> Any:
+        """The value, with every expression that names nothing read as null (in text: left
+        empty) and noted in ``notes`` (RTE-03: an optional input left out is sent as null)."""
+        if self._lenient is not None:
+            return self._lenient(context, notes)
+        try:
+            return self._evaluate(context)
+        except ExpressionEvaluationError as error:
+            notes.append(str(error))
+            return None
 
 
 def compile_value(value: Any, *, version: str = "1.0", strict: bool = False) -> CompiledValue:
@@ -214,13 +244,20 @@ def compile_value(value: Any, *, version: str = "1.0", strict: bool = False) -> 
         return CompiledValue(
             lambda context: {key: member.evaluate(context) for key, member in members.items()},
             found,
+            lambda context, notes: {
+                key: member.evaluate_lenient(context, notes) for key, member in members.items()
+            },
         )
     if isinstance(value, list | tuple):
         items = [compile_value(item, version=version, strict=strict) for item in value]
         if not any(item.expressions for item in items):
             return _literal(value)
         found = tuple(e for item in items for e in item.expressions)
-        return CompiledValue(lambda context: [item.evaluate(context) for item in items], found)
+        return CompiledValue(
+            lambda context: [item.evaluate(context) for item in items],
+            found,
+            lambda context, notes: [item.evaluate_lenient(context, notes) for item in items],
+        )
     return _literal(value)
 
 
@@ -241,4 +278,4 @@ def _compile_string(text: str, version: str, strict: bool) -> CompiledValue:
     template = compile_template(text, version=version, unbraced=not strict)
     if not template.expressions:
         return _literal(text)
-    return CompiledValue(template.render, template.expressions)
+    return CompiledValue(template.render, template.expressions, template.render_lenient)
