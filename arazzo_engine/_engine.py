@@ -394,6 +394,21 @@ class _Run:
             state.records.append(record)
             if self.engine.hooks.on_step_end:
                 self.engine.hooks.on_step_end(record)
+            exchange = record.exchange
+            if (
+                exchange is not None
+                and exchange.response is not None
+                and exchange.response.truncated
+            ):
+                raise _Stop(
+                    RunError(
+                        "cap-response-size",
+                        f"step {step.step_id!r}: the response is larger than "
+                        f"{self.options.max_response_bytes} bytes",
+                        workflow.ref.workflow_id,
+                        step.step_id,
+                    )
+                )
             if move.kind == "next":
                 index = move.step_index or 0
                 self._reset_retries(state, workflow.steps[index])
@@ -724,16 +739,6 @@ class _Run:
             ),
             checks=tuple(self.masker.text(c) for c in (*preparation_notes, *checks, *notes)),
         )
-        if exchange.response is not None and exchange.response.truncated:
-            raise _Stop(
-                RunError(
-                    "cap-response-size",
-                    f"step {step.step_id!r}: the response is larger than "
-                    f"{self.options.max_response_bytes} bytes",
-                    state.workflow.ref.workflow_id,
-                    step.step_id,
-                )
-            )
         return record, context, retry_after
 
     def _prepare(
