@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 # up in them in this order, so using one never imports more than it needs.
 _MODULES = (
     "._exceptions",
+    "._options",
     "._findings",
     "._reader",
     "._model",
@@ -24,6 +25,8 @@ _MODULES = (
     "._rules",
     "._loader",
     "._validation",
+    "._requests",
+    "._engine",
 )
 
 __all__ = [
@@ -34,12 +37,14 @@ __all__ = [
     "ArazzoDocument",
     "ArazzoError",
     "Components",
+    "Credential",
     "Criterion",
     "CriterionOutcome",
     "Description",
     "DocumentNotFound",
     "DocumentSyntaxError",
     "DocumentTooLarge",
+    "Engine",
     "Exchange",
     "ExecutionError",
     "ExpressionError",
@@ -66,6 +71,8 @@ __all__ = [
     "Reusable",
     "Rule",
     "RunError",
+    "RunHooks",
+    "RunOptions",
     "RunResult",
     "Severity",
     "SourceBinding",
@@ -95,6 +102,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from ._engine import Engine
     from ._exceptions import (
         ArazzoError,
         DocumentNotFound,
@@ -131,7 +139,9 @@ if TYPE_CHECKING:
         Workflow,
     )
     from ._openapi import OpenAPIDocument, Operation
+    from ._options import RunHooks, RunOptions
     from ._reader import LoadLimits
+    from ._requests import Credential
     from ._results import (
         ActionTaken,
         CriterionOutcome,

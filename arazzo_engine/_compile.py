@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ._criteria import CompiledCriterion, compile_criterion
+from ._criteria import CompiledCriterion, compile_criterion, compile_selector
 from ._exceptions import ExpressionSyntaxError
 from ._expressions import (
     CompiledValue,
@@ -142,6 +142,25 @@ class Plan:
         return tuple(ref.workflow_id for ref in self.workflows if ref.document_uri == uri)
 
 
+def _is_selector(raw: Any) -> bool:
+    return (
+        isinstance(raw, dict)
+        and isinstance(raw.get("context"), str)
+        and isinstance(raw.get("selector"), str)
+        and "type" in raw
+    )
+
+
+def _holds_selector(raw: Any) -> bool:
+    if _is_selector(raw):
+        return True
+    if isinstance(raw, dict):
+        return any(_holds_selector(item) for item in raw.values())
+    if isinstance(raw, list):
+        return any(_holds_selector(item) for item in raw)
+    return False
+
+
 def compile_description(description: Description, *, strict: bool = False) -> Plan:
     workflows: dict[WorkflowRef, CompiledWorkflow] = {}
     for document in description.iter_documents():
@@ -172,10 +191,40 @@ class _DocumentCompiler:
 
     def value(self, raw: Any, where: str) -> CompiledValue:
         try:
+            if self.version == "1.1" and _holds_selector(raw):
+                return self.selector_value(raw)
             return compile_value(raw, version=self.version, strict=self.strict)
-        except ExpressionSyntaxError as error:
+        except (ExpressionSyntaxError, ValueError) as error:
             self.problems.append(f"{where}: {error}")
             return compile_value(None)
+
+    def selector_value(self, raw: Any) -> CompiledValue:
+        """A value holding 1.1 Selector Objects (``{context, selector, type}``) anywhere."""
+        if _is_selector(raw):
+            kind = raw.get("type")
+            version = kind.get("version") if isinstance(kind, dict) else None
+            kind_name = kind.get("type") if isinstance(kind, dict) else kind
+            selector = compile_selector(
+                raw["context"], raw["selector"], type=str(kind_name), version=version
+            )
+            return CompiledValue(selector.evaluate, selector.expressions)
+        if isinstance(raw, dict):
+            members = {key: self.selector_value(item) for key, item in raw.items()}
+            return CompiledValue(
+                lambda context: {key: m.evaluate(context) for key, m in members.items()},
+                tuple(e for m in members.values() for e in m.expressions),
+                lambda context, notes: {
+                    key: m.evaluate_lenient(context, notes) for key, m in members.items()
+                },
+            )
+        if isinstance(raw, list):
+            items = [self.selector_value(item) for item in raw]
+            return CompiledValue(
+                lambda context: [item.evaluate(context) for item in items],
+                tuple(e for item in items for e in item.expressions),
+                lambda context, notes: [item.evaluate_lenient(context, notes) for item in items],
+            )
+        return compile_value(raw, version=self.version, strict=self.strict)
 
     def check(self, criterion: Criterion) -> CompiledCheck | None:
         try:

@@ -42,7 +42,7 @@ from ._openapi_checks import iter_openapi_findings
 from ._rules import RULES
 from ._schema import iter_schema_errors
 
-__all__ = ["is_valid", "iter_findings", "validate", "validate_location"]
+__all__ = ["LocationReport", "is_valid", "iter_findings", "validate", "validate_location"]
 
 _VERSION = re.compile(r"^1\.(0|1)\.\d+(-.+)?$")
 _OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import textwrap
 from pathlib import Path
 
 import httpx
@@ -551,3 +552,43 @@ def test_many_runs_share_one_engine_concurrently() -> None:
         return [str(result.outputs["workflowRunId"]) for result in results]
 
     assert asyncio.run(many()) == [f"r{i}" for i in range(20)]
+
+
+def test_1_1_selector_objects_in_outputs_and_payloads(tmp_path: Path) -> None:
+    flows = """\
+    workflows:
+      - workflowId: w
+        steps:
+          - stepId: list
+            operationId: listItems
+            outputs:
+              ids: {context: $response.body, selector: '$.items[*].id', type: jsonpath}
+              first: {context: $response.body, selector: /items/0/id, type: jsonpointer}
+          - stepId: create
+            operationId: createItem
+            requestBody:
+              contentType: application/json
+              payload:
+                copy: {context: $steps.list.outputs.ids, selector: '$[1]', type: jsonpath}
+                ids: $steps.list.outputs.ids
+        outputs: {first: $steps.list.outputs.first}
+    """
+    (tmp_path / "api.yaml").write_text(__import__("tests.runner_support", fromlist=["API"]).API)
+    path = tmp_path / "flow.yaml"
+    path.write_text(
+        "arazzo: 1.1.0\ninfo: {title: t, version: '1'}\n"
+        "sourceDescriptions: [{name: api, url: api.yaml, type: openapi}]\n" + textwrap.dedent(flows)
+    )
+    script = Script(
+        {
+            "GET /v1/items": [json_response(200, {"items": [{"id": 1}, {"id": 2}], "count": 2})],
+            "POST /v1/items": [json_response(201, {"count": 9})],
+        }
+    )
+    result = Engine(
+        load(path), transport=script.transport(), options=RunOptions(response_checks="off")
+    ).run_sync()
+    assert result.succeeded, result.error
+    assert dict(result.steps[0].outputs) == {"ids": [1, 2], "first": 1}
+    assert json.loads(script.seen[1].content) == {"copy": 2, "ids": [1, 2]}
+    assert dict(result.outputs) == {"first": 1}
