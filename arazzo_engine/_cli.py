@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         "--errors-only", action="store_true", help="print errors, not warnings or info"
     )
     validate.set_defaults(handler=_validate)
+    from ._cli_run import register
+
+    register(commands)
     return parser
 
 

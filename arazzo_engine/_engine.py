@@ -29,14 +29,13 @@ from ._masking import Masker, secret_inputs
 from ._options import RunHooks, RunOptions
 from ._requests import (
     BodyValue,
-    Credential,
     ParameterValue,
     PreparedRequest,
     RequestBuildError,
     base_url,
     build_request,
 )
-from ._response_checks import check_response, schema_registry
+from ._response_checks import check_response
 from ._results import (
     ActionTaken,
     CriterionOutcome,
@@ -47,6 +46,7 @@ from ._results import (
     RunResult,
     StepAttempt,
 )
+from ._security import AuthorizationError, Credential, TokenCache, authorize
 from ._validation import iter_findings
 
 __all__ = ["Engine"]
@@ -90,7 +90,6 @@ class Engine:
                 raise InvalidDocument(errors)
         self.description = description
         self.plan: Plan = compile_description(description, strict=self.options.strict_expressions)
-        self.schemas = schema_registry(description)
         self._client = client
         self._transport = transport
         self._owned_client: httpx.AsyncClient | None = None
@@ -254,7 +253,7 @@ class _Run:
         self.deadline = self.started + self.options.timeout if self.options.timeout else None
         self.finished: dict[WorkflowRef, RunResult] = {}
         self.views: dict[str, WorkflowView] = {}
-        self.tokens: dict[str, str] = {}
+        self.tokens = TokenCache()
 
     async def top(self, workflow: CompiledWorkflow, inputs: Mapping[str, Any]) -> RunResult:
         return await self.workflow(workflow, inputs, depth=0)
@@ -664,9 +663,10 @@ class _Run:
         preparation_notes: list[str] = []
         try:
             prepared = self._prepare(step, context, preparation_notes)
-            if prepared.oauth_scheme is not None:
-                prepared = await self._authorize(prepared)
-        except (ExpressionEvaluationError, RequestBuildError) as error:
+            if self.engine.credentials:
+                prepared = await self._authorize(step, prepared)
+            preparation_notes.extend(prepared.warnings)
+        except (ExpressionEvaluationError, RequestBuildError, AuthorizationError) as error:
             failed = self._failed(
                 state, step, attempt, started_wall, started, f"the request cannot be built: {error}"
             )
@@ -707,13 +707,7 @@ class _Run:
         checks: tuple[str, ...] = ()
         if self.options.response_checks != "off":
             checks = check_response(
-                step.operation,
-                self.engine.description,
-                document=step.openapi,
-                request=prepared,
-                response=response,
-                body=body,
-                registry=self.engine.schemas,
+                step.operation, self.engine.description.resolver, step.openapi, prepared, response
             )
             if checks and self.options.response_checks == "error":
                 succeeded = False
@@ -772,19 +766,6 @@ class _Run:
                 ),
             )
             notes.extend(f"request body: {note} (sent as null)" for note in body_notes)
-        document = step.openapi.raw if isinstance(step.openapi.raw, dict) else {}
-        security = step.operation.definition.get("security", document.get("security", []))
-        components = (
-            document.get("components") if isinstance(document.get("components"), dict) else {}
-        )
-        schemes: dict[str, Any] = {}
-        for name, scheme in (components or {}).get("securitySchemes", {}).items():
-            try:
-                schemes[name] = self.engine.description.resolver.resolve(step.openapi.uri, scheme)[
-                    1
-                ]
-            except LookupError:
-                continue
         base = base_url(
             step.operation,
             step.openapi,
@@ -797,50 +778,23 @@ class _Run:
             parameters=parameters,
             body=body,
             credentials=self.engine.credentials,
-            security=security if isinstance(security, list) else [],
-            security_schemes=schemes,
         )
 
-    async def _authorize(self, prepared: PreparedRequest) -> PreparedRequest:
-        """OAuth2 client credentials: fetch (once per run and scheme) and apply a token."""
-        assert prepared.oauth_scheme is not None
-        name, credential, scheme = prepared.oauth_scheme
-        if name not in self.tokens:
-            flows = scheme.get("flows", {}) if isinstance(scheme, dict) else {}
-            token_url = (flows.get("clientCredentials") or {}).get("tokenUrl")
-            if not token_url:
-                raise RequestBuildError(
-                    f"security scheme {name!r} has no clientCredentials tokenUrl"
-                )
-            form = {"grant_type": "client_credentials"}
-            if credential.scopes:
-                form["scope"] = " ".join(credential.scopes)
-            response = await self.engine.client().post(
-                token_url,
-                data=form,
-                auth=(credential.client_id or "", credential.client_secret or ""),
-            )
-            if response.status_code >= 400:
-                raise RequestBuildError(
-                    f"the token endpoint of {name!r} answered {response.status_code}"
-                )
-            token = response.json().get("access_token")
-            if not isinstance(token, str):
-                raise RequestBuildError(f"the token endpoint of {name!r} returned no access_token")
-            self.tokens[name] = token
-            self.masker = self.masker.with_secrets(token)
-        header = ("Authorization", f"Bearer {self.tokens[name]}")
-        return PreparedRequest(
-            method=prepared.method,
-            url=prepared.url,
-            headers=(*prepared.headers, header),
-            content=prepared.content,
-            content_type=prepared.content_type,
-            path_parameters=prepared.path_parameters,
-            query_parameters=prepared.query_parameters,
-            header_values=MappingProxyType({**prepared.header_values, "authorization": header[1]}),
-            body_value=prepared.body_value,
+    async def _authorize(self, step: CompiledStep, prepared: PreparedRequest) -> PreparedRequest:
+        """Credentials that need I/O (OAuth2 tokens), fetched once per run and scheme."""
+        assert step.operation is not None
+        authorized = await authorize(
+            prepared,
+            step.operation,
+            self.engine.description.resolver,
+            self.engine.credentials,
+            self.engine.client(),
+            cache=self.tokens,
         )
+        token = authorized.header_values.get("authorization")
+        if token and token != prepared.header_values.get("authorization"):
+            self.masker = self.masker.with_secrets(token.split(" ", 1)[-1])
+        return authorized
 
     async def _send(self, prepared: PreparedRequest) -> tuple[Exchange, httpx.Response | None, Any]:
         request = prepared.to_httpx()
@@ -871,35 +825,16 @@ class _Run:
                     chunks.append(chunk)
             finally:
                 await response.aclose()
-        except httpx.TimeoutException:
-            where = f"{prepared.method} {self.masker.text(prepared.url)}"
-            error = f"{where}: timed out after {self.options.request_timeout} s"
-            return (
-                Exchange(
-                    recorded_request,
-                    None,
-                    error,
-                    started_wall,
-                    (self.engine.clock() - started) * 1000,
-                ),
-                None,
-                None,
-            )
         except httpx.HTTPError as failure:
+            # A transport error or timeout is a failed step with the reason, not an exception.
             where = f"{prepared.method} {self.masker.text(prepared.url)}"
-            reason = self.masker.text(str(failure)) or type(failure).__name__
-            error = f"{where}: {reason}"
-            return (
-                Exchange(
-                    recorded_request,
-                    None,
-                    error,
-                    started_wall,
-                    (self.engine.clock() - started) * 1000,
-                ),
-                None,
-                None,
-            )
+            if isinstance(failure, httpx.TimeoutException):
+                reason = f"timed out after {self.options.request_timeout} s"
+            else:
+                reason = self.masker.text(str(failure)) or type(failure).__name__
+            elapsed = (self.engine.clock() - started) * 1000
+            failed = Exchange(recorded_request, None, f"{where}: {reason}", started_wall, elapsed)
+            return failed, None, None
         content = b"".join(chunks)
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         body: Any = None
@@ -928,7 +863,11 @@ class _Run:
             started_wall,
             (self.engine.clock() - started) * 1000,
         )
-        return exchange, response, body
+        # The body was streamed (and capped); hand on a response that holds what was read.
+        received = httpx.Response(
+            response.status_code, headers=response.headers, content=content, request=request
+        )
+        return exchange, received, body
 
 
 def _text(content: bytes, limit: int) -> str:

@@ -1,37 +1,50 @@
-"""Building HTTP requests from an OpenAPI operation and evaluated Arazzo values.
+"""Building the HTTP request of an operation step from its evaluated Arazzo values.
 
-The edge between the workflow and the wire: the base URL from the source's servers, path
-templating, parameters serialized by their OpenAPI style, bodies by content type, payload
-replacements, and security credentials. Everything here is pure: it returns a
-``PreparedRequest``, which the engine sends and which ``$request.*`` later reads.
+The edge between a workflow and the wire: the base URL from the source's Server Objects,
+parameters serialized by their OpenAPI definitions (``_serialization``), the body encoded by
+its content type with the payload replacements applied, and the security credentials
+(``_security``). Building is pure and synchronous; it returns a ``PreparedRequest``, which the
+runner sends (after ``_security.authorize`` for OAuth2 tokens) and which ``$request.*`` reads.
+``record_request`` and ``record_response`` turn the exchange into masked ``_results`` records.
 """
 
 from __future__ import annotations
 
-import base64
+import codecs
 import json
 import re
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
-from urllib.parse import quote, unquote, urlencode, urljoin
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote, urljoin
+from xml.etree import ElementTree
 
+import elementpath
 import httpx
 import jsonpath
 
-from ._criteria import apply_xpath_replacement, jsonpath_query
-from ._exceptions import ExecutionError, ExpressionEvaluationError
-from ._expressions import to_text
+from ._criteria import apply_xpath_replacement
+from ._exceptions import ArazzoError, ExecutionError
 from ._openapi import OpenAPIDocument, Operation, RefResolver
+from ._results import RecordedRequest, RecordedResponse
+from ._security import Credential, apply_security
 from ._serialization import (
     DEFAULT_STYLES,
+    STYLES_BY_LOCATION,
+    SerializationError,
+    default_explode,
+    keep,
+    percent_encode,
     scalar_text,
+    serialize_cookie,
+    serialize_header,
     serialize_path,
     serialize_query,
-    serialize_simple,
 )
+
+if TYPE_CHECKING:
+    from ._masking import Masker
 
 __all__ = [
     "BodyValue",
@@ -41,15 +54,22 @@ __all__ = [
     "RequestBuildError",
     "base_url",
     "build_request",
+    "record_request",
+    "record_response",
 ]
 
-_JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
-_ABSOLUTE_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+LOCATIONS = ("path", "query", "header", "cookie", "querystring")
+# OpenAPI: "If in is header and the name is Accept, Content-Type or Authorization, the
+# parameter definition SHALL be ignored." The Arazzo parameter itself is still sent.
+_IGNORED_HEADER_DEFINITIONS = frozenset({"accept", "content-type", "authorization"})
 _TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HEADER_BREAK = re.compile(r"[\r\n\x00]")
+_JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
 
 
 class RequestBuildError(ExecutionError):
-    """The request for a step could not be built (a missing path parameter, a bad body...)."""
+    """The request of a step cannot be built; the message names the parameter or problem."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, reason="request-error")
@@ -57,46 +77,42 @@ class RequestBuildError(ExecutionError):
 
 @dataclass(frozen=True, slots=True)
 class ParameterValue:
+    """An evaluated Arazzo parameter of an operation step."""
+
     name: str
     location: str  # path | query | header | cookie | querystring (1.1)
-    value: Any
+    value: Any  # evaluated, type preserved
 
 
 @dataclass(frozen=True, slots=True)
 class BodyValue:
+    """An evaluated Arazzo requestBody; the replacements are applied by ``build_request``."""
+
     content_type: str | None
-    payload: Any
+    payload: Any  # dict/list/scalar, str (a rendered template) or bytes
     replacements: tuple[tuple[str, Any, str | None], ...] = ()  # (target, value, selector type)
 
 
-@dataclass(frozen=True, slots=True)
-class Credential:
-    """What a caller supplies for one security scheme of the OpenAPI source."""
-
-    value: str | None = None  # an apiKey value or a bearer token
-    username: str | None = None  # http basic
-    password: str | None = None
-    client_id: str | None = None  # oauth2 client credentials
-    client_secret: str | None = None
-    scopes: tuple[str, ...] = ()
-
-
-def _empty() -> Mapping[str, Any]:
+def _no_entries() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedRequest:
-    method: str
-    url: str
+    """What the runner sends, and what ``$request.*`` reads back afterwards (PARAM-08)."""
+
+    method: str  # upper-case
+    url: str  # absolute, query included
     headers: tuple[tuple[str, str], ...]
     content: bytes | None
     content_type: str | None
-    path_parameters: Mapping[str, str] = field(default_factory=_empty)
-    query_parameters: Mapping[str, Any] = field(default_factory=_empty)
-    header_values: Mapping[str, str] = field(default_factory=_empty)
+    path_parameters: Mapping[str, str] = field(default_factory=_no_entries)  # serialized
+    query_parameters: Mapping[str, Any] = field(default_factory=_no_entries)  # str | list[str]
+    header_values: Mapping[str, str] = field(default_factory=_no_entries)  # lower-case names
     body_value: Any = None  # the structured body after replacements, or its text
-    oauth_scheme: tuple[str, Credential, Mapping[str, Any]] | None = None  # token still to fetch
+    # What was sent but deserves a word: undeclared parameters (PARAM-04), a Content-Type
+    # parameter overriding the body's (BODY-04), required parameters left out.
+    warnings: tuple[str, ...] = ()
 
     def to_httpx(self) -> httpx.Request:
         return httpx.Request(
@@ -104,73 +120,225 @@ class PreparedRequest:
         )
 
 
+# --------------------------------------------------------------------------- base URL
+
+
 def base_url(
     operation: Operation, document: OpenAPIDocument, *, override: str | None = None
 ) -> str:
-    """The server URL for ``operation``: operation, then path item, then document servers
-    (SRC-05), with variables at their defaults; relative URLs resolve against the document."""
+    """The API base URL of ``operation``, without a trailing slash.
+
+    ``override`` (a per-source URL from the run configuration) wins. Otherwise the first
+    Server Object of the operation, else of its path item, else of the document (SRC-05), with
+    every variable at its default. A relative server URL, and the ``/`` OpenAPI implies when
+    no servers are declared, resolve against the OpenAPI document's URI.
+    """
     if override:
-        return override.rstrip("/")
-    for servers in (
-        operation.definition.get("servers"),
-        operation.path_item.get("servers"),
-        document.raw.get("servers") if isinstance(document.raw, dict) else None,
+        return _without_final_slash(override)
+    root = document.raw if isinstance(document.raw, dict) else {}
+    for servers, uri in (
+        (operation.definition.get("servers"), operation.definition_uri),
+        (operation.path_item.get("servers"), operation.definition_uri),
+        (root.get("servers"), document.uri),
     ):
         if isinstance(servers, list) and servers and isinstance(servers[0], dict):
-            server = servers[0]
-            url = str(server.get("url", "/"))
-            variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
-            assert isinstance(variables, dict)
+            return _server_url(servers[0], uri)
+    return _without_final_slash(urljoin(document.uri, "/"))
 
-            def substitute(match: re.Match[str], values: dict[str, Any] = variables) -> str:
-                variable = values.get(match.group(1))
-                if isinstance(variable, dict) and "default" in variable:
-                    return str(variable["default"])
-                return match.group(0)
 
-            url = _TEMPLATE_VARIABLE.sub(substitute, url)
-            return (
-                urljoin(document.uri, url).rstrip("/")
-                if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I)
-                else url.rstrip("/")
-            )
-    return urljoin(document.uri, "/").rstrip("/")
+def _without_final_slash(url: str) -> str:
+    # One slash only: the base is joined with a path that starts with '/', and `file:///`
+    # must keep the two that belong to its empty authority.
+    return url[:-1] if url.endswith("/") else url
+
+
+def _server_url(server: Mapping[str, Any], document_uri: str) -> str:
+    template = server.get("url")
+    if not isinstance(template, str):
+        raise RequestBuildError("a Server Object has no url")
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, dict) else {}
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        variable = variables.get(name)
+        if not isinstance(variable, dict) or "default" not in variable:
+            raise RequestBuildError(f"server {template!r}: variable {name!r} has no default value")
+        return str(variable["default"])
+
+    url = _TEMPLATE_VARIABLE.sub(substitute, template)
+    if not _ABSOLUTE_URL.match(url):
+        url = urljoin(document_uri, url)
+    return _without_final_slash(url)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    style: str
+    explode: bool
+    allow_reserved: bool
+    media_type: str | None  # a parameter defined by `content` is serialized as this type
 
 
 def _declared_parameters(
     operation: Operation, resolver: RefResolver
-) -> dict[tuple[str, str], dict[str, Any]]:
-    declared: dict[tuple[str, str], dict[str, Any]] = {}
+) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The operation's parameters by (name, in); operation-level ones override the path
+    item's; header names are compared case-insensitively."""
+    declared: dict[tuple[str, str], Mapping[str, Any]] = {}
     for source in (operation.path_item.get("parameters"), operation.definition.get("parameters")):
         if not isinstance(source, list):
             continue
         for raw in source:
             try:
                 _, parameter = resolver.resolve(operation.definition_uri, raw)
-            except LookupError:
-                continue
+            except LookupError as error:
+                raise RequestBuildError(
+                    f"a parameter of {_describe(operation)} cannot be resolved: {error}"
+                ) from None
             if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
                 location = str(parameter.get("in"))
-                name = parameter["name"].lower() if location == "header" else parameter["name"]
-                declared[(name, location)] = parameter
+                declared[(_key(parameter["name"], location), location)] = parameter
     return declared
 
 
-def _style(parameter: dict[str, Any] | None, location: str) -> tuple[str, bool, bool, bool]:
-    """(style, explode, allowReserved, as JSON content) for a declared or undeclared parameter."""
-    if parameter is None:
-        style = DEFAULT_STYLES.get(location, "simple")
-        return style, style == "form", False, False
-    if isinstance(parameter.get("content"), dict) and parameter["content"]:
-        return DEFAULT_STYLES.get(location, "simple"), False, False, True
-    style = str(parameter.get("style", DEFAULT_STYLES.get(location, "simple")))
-    explode = parameter.get("explode")
-    return (
+def _key(name: str, location: str) -> str:
+    return name.lower() if location == "header" else name
+
+
+def _style_of(definition: Mapping[str, Any] | None, location: str) -> _Style:
+    default = DEFAULT_STYLES.get(location, "form")
+    if definition is None:
+        return _Style(default, default_explode(default), False, None)
+    content = definition.get("content")
+    if isinstance(content, dict) and content:
+        return _Style(default, False, False, str(next(iter(content))))
+    style = definition.get("style", default)
+    style = style if isinstance(style, str) else default
+    explode = definition.get("explode")
+    return _Style(
         style,
-        bool(explode) if explode is not None else style == "form",
-        bool(parameter.get("allowReserved", False)),
-        False,
+        explode if isinstance(explode, bool) else default_explode(style),
+        definition.get("allowReserved") is True,
+        None,
     )
+
+
+def _media_text(value: Any, media_type: str) -> str:
+    """A parameter value serialized by its ``content`` media type."""
+    media = _media(media_type)
+    if _is_json(media):
+        return _json_text(value)
+    if media == "application/x-www-form-urlencoded" and isinstance(value, Mapping):
+        return "&".join(
+            f"{name}={text}"
+            for key, item in value.items()
+            for name, text in serialize_query(str(key), item, "form", True, percent_encode)
+        )
+    return scalar_text(value)
+
+
+@dataclass
+class _Parts:
+    """The request under construction."""
+
+    path_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # wire, as read back
+    query: list[tuple[str, str]] = field(default_factory=list)  # encoded pairs
+    query_record: dict[str, Any] = field(default_factory=dict)
+    querystring: str | None = None
+    headers: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower -> (name, value)
+    cookies: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def record_query(self, name: str, value: str) -> None:
+        existing = self.query_record.get(name)
+        if existing is None:
+            self.query_record[name] = value
+        elif isinstance(existing, list):
+            existing.append(value)
+        else:
+            self.query_record[name] = [existing, value]
+
+
+def _add_parameter(
+    parts: _Parts, parameter: ParameterValue, definition: Mapping[str, Any] | None
+) -> None:
+    name, location, value = parameter.name, parameter.location, parameter.value
+    if location == "header" and name.lower() in _IGNORED_HEADER_DEFINITIONS:
+        definition = None
+    style = _style_of(definition, location)
+    if location == "querystring":  # Arazzo 1.1, OpenAPI 3.2: the value is the whole query
+        parts.querystring = _querystring(value, style.media_type)
+        if style.media_type is None or not _is_json(_media(style.media_type)):
+            for key, text in parse_qsl(parts.querystring, keep_blank_values=True):
+                parts.record_query(key, text)
+        return
+    if style.media_type is None and style.style not in STYLES_BY_LOCATION[location]:
+        allowed = ", ".join(sorted(STYLES_BY_LOCATION[location]))
+        raise RequestBuildError(
+            f"{location} parameter {name!r}: style {style.style!r} is not allowed in {location}"
+            f" (allowed: {allowed})"
+        )
+    if location == "path":
+        if style.media_type is not None:
+            text = _media_text(value, style.media_type)
+            parts.path_values[name] = (percent_encode(text), text)
+        else:
+            parts.path_values[name] = (
+                serialize_path(name, value, style.style, style.explode, percent_encode),
+                serialize_path(name, value, style.style, style.explode, keep),
+            )
+    elif location == "query":
+        if style.media_type is not None:
+            text = _media_text(value, style.media_type)
+            pairs = [(percent_encode(name), percent_encode(text))]
+            readable = [(name, text)]
+        else:
+            encode = _encoder(style.allow_reserved)
+            pairs = serialize_query(name, value, style.style, style.explode, encode)
+            readable = serialize_query(name, value, style.style, style.explode, keep)
+        parts.query.extend(pairs)
+        for key, text in readable:
+            parts.record_query(key, text)
+    elif location == "header":
+        text = (
+            _media_text(value, style.media_type)
+            if style.media_type is not None
+            else serialize_header(value, style.explode)
+        )
+        if _HEADER_BREAK.search(text) or _HEADER_BREAK.search(name):
+            raise RequestBuildError(f"header parameter {name!r}: a line break cannot be sent")
+        parts.headers[name.lower()] = (name, text)
+    elif style.media_type is not None:  # a cookie
+        parts.cookies.append((name, percent_encode(_media_text(value, style.media_type))))
+    else:
+        parts.cookies.extend(
+            serialize_cookie(name, value, style.style, style.explode, percent_encode)
+        )
+
+
+def _encoder(allow_reserved: bool) -> Callable[[str], str]:
+    def encode(text: str) -> str:
+        return percent_encode(text, allow_reserved=allow_reserved)
+
+    return encode
+
+
+def _querystring(value: Any, media_type: str | None) -> str:
+    if media_type is not None and _is_json(_media(media_type)):
+        text = value if isinstance(value, str) else _json_text(value)
+        return percent_encode(text)
+    if isinstance(value, Mapping):
+        return _media_text(value, "application/x-www-form-urlencoded")
+    # A pre-formatted query string: keep its delimiters and escapes, encode what a URL
+    # cannot hold (spaces, '#', non-ASCII).
+    return percent_encode(scalar_text(value), allow_reserved=True)
+
+
+# --------------------------------------------------------------------------- the request
 
 
 def build_request(
@@ -181,316 +349,570 @@ def build_request(
     parameters: Sequence[ParameterValue],
     body: BodyValue | None,
     credentials: Mapping[str, Credential] | None = None,
-    security: Sequence[Mapping[str, Any]] = (),
-    security_schemes: Mapping[str, Any] | None = None,
 ) -> PreparedRequest:
+    """The request ``operation`` needs for these evaluated parameters and body.
+
+    Parameters are serialized by their OpenAPI definitions (path item and operation, with
+    ``$ref`` followed); undeclared ones by the defaults of their ``in`` (PARAM-04). A path
+    parameter that is declared or templated but not given raises ``RequestBuildError``
+    (PARAM-05). Security from ``credentials`` is applied without overwriting a header, query
+    parameter or cookie the workflow set itself; OAuth2 tokens that must be fetched are added
+    by ``_security.authorize``.
+    """
     declared = _declared_parameters(operation, resolver)
-    path_values: dict[str, str] = {}
-    query_pairs: list[tuple[str, str, bool]] = []  # name, value, allowReserved
-    query_record: dict[str, Any] = {}
-    headers: dict[str, tuple[str, str]] = {}  # lower name -> (name, value)
-    cookies: list[tuple[str, str]] = []
-    querystring: str | None = None
+    parts = _Parts()
+    given: set[tuple[str, str]] = set()
     for parameter in parameters:
         location = parameter.location
-        key = (parameter.name.lower() if location == "header" else parameter.name, location)
+        if location not in LOCATIONS:
+            raise RequestBuildError(
+                f"parameter {parameter.name!r}: 'in' is {location!r}; expected one of "
+                + ", ".join(LOCATIONS)
+            )
+        key = (_key(parameter.name, location), location)
+        given.add(key)
         definition = declared.get(key)
-        style, explode, allow_reserved, as_json = _style(definition, location)
-        value = parameter.value
-        if as_json:
-            value = json.dumps(value, separators=(",", ":"))
-        if location == "path":
-            path_values[parameter.name] = (
-                serialize_path(parameter.name, value, style, explode)
-                if not as_json
-                else quote(value, safe="")
+        if definition is None and location != "querystring":
+            parts.warnings.append(
+                f"{location} parameter {parameter.name!r} is not declared by "
+                f"{_describe(operation)}; sent with the defaults for {location}"
             )
-        elif location == "query":
-            for name, text in serialize_query(parameter.name, value, style, explode):
-                query_pairs.append((name, text, allow_reserved))
-                existing = query_record.get(name)
-                query_record[name] = text if existing is None else [*_as_list(existing), text]
-        elif location == "header":
-            headers[parameter.name.lower()] = (parameter.name, serialize_simple(value, explode))
-        elif location == "cookie":
-            cookies.append(
-                (
-                    parameter.name,
-                    scalar_text(value)
-                    if not isinstance(value, list | dict)
-                    else serialize_simple(value, explode),
-                )
-            )
-        elif location == "querystring":
-            querystring = urlencode(value, doseq=True) if isinstance(value, Mapping) else str(value)
-        else:
-            raise RequestBuildError(
-                f"parameter {parameter.name!r} has unknown location {location!r}"
-            )
+        try:
+            _add_parameter(parts, parameter, definition)
+        except SerializationError as error:
+            raise RequestBuildError(f"{location} parameter {parameter.name!r}: {error}") from None
 
-    path = operation.path
-    for name, location in declared:
-        if location == "path" and name not in path_values:
-            raise RequestBuildError(
-                f"the operation's path parameter {name!r} is required and the step does not set it"
-            )
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in path_values:
-            raise RequestBuildError(
-                f"the path template {operation.path} needs {name!r}, which the step does not set"
-            )
-        return path_values[name]
-
-    path = _TEMPLATE_VARIABLE.sub(fill, path)
-    url = base + path
-    query_text = "&".join(
-        f"{quote(name, safe='')}={quote(text, safe=_QUERY_SAFE_RESERVED if reserved else '')}"
-        for name, text, reserved in query_pairs
-    )
-    if querystring:
-        query_text = f"{query_text}&{querystring}" if query_text else querystring
-    if query_text:
-        url = f"{url}?{query_text}"
+    path = _fill_path(operation, declared, parts)
+    url = _without_final_slash(base) + path
+    query = "&".join(f"{name}={value}" for name, value in parts.query)
+    if parts.querystring:
+        query = f"{query}&{parts.querystring}" if query else parts.querystring
+    if query:
+        url = f"{url}?{query}"
 
     content: bytes | None = None
     content_type: str | None = None
     body_value: Any = None
+    header_type = parts.headers.get("content-type")
     if body is not None:
-        content_type = body.content_type or _default_content_type(operation, resolver)
-        body_value, content, content_type = _encode_body(body, content_type)
-        if "content-type" not in headers and content_type:
-            headers["content-type"] = ("Content-Type", content_type)
-    if cookies:
-        cookie_text = "; ".join(f"{name}={value}" for name, value in cookies)
-        headers["cookie"] = ("Cookie", cookie_text)
+        declared_type, media_objects = _declared_body(operation, resolver)
+        content_type = body.content_type or declared_type
+        if header_type is not None:
+            if content_type and _media(content_type) != _media(header_type[1]):
+                parts.warnings.append(
+                    f"the Content-Type header parameter {header_type[1]!r} overrides the "
+                    f"body's content type {content_type!r}"
+                )
+            content_type = header_type[1]
+        encoding = _encoding_of(media_objects, content_type)
+        body_value, content, content_type = _encode_body(body, content_type, encoding)
+        if content_type is not None:
+            name = header_type[0] if header_type is not None else "Content-Type"
+            parts.headers["content-type"] = (name, content_type)
+    elif header_type is not None:
+        content_type = header_type[1]
+    if parts.cookies:
+        own = parts.headers.get("cookie")
+        pairs = "; ".join(f"{name}={value}" for name, value in parts.cookies)
+        parts.headers["cookie"] = (
+            own[0] if own else "Cookie",
+            f"{own[1]}; {pairs}" if own and own[1] else pairs,
+        )
 
-    oauth: tuple[str, Credential, Mapping[str, Any]] | None = None
-    if credentials:
-        url, oauth = _apply_security(security, security_schemes or {}, credentials, headers, url)
-    header_list = tuple(value for value in headers.values())
-    return PreparedRequest(
+    prepared = PreparedRequest(
         method=operation.method.upper(),
         url=url,
-        headers=header_list,
+        headers=tuple(parts.headers.values()),
         content=content,
-        content_type=headers.get("content-type", (None, None))[1],
-        path_parameters=MappingProxyType({k: _unquote_value(v) for k, v in path_values.items()}),
-        query_parameters=MappingProxyType(query_record),
-        header_values=MappingProxyType({k: v for k, (_, v) in headers.items()}),
+        content_type=content_type,
+        path_parameters=MappingProxyType(
+            {name: readable for name, (_, readable) in parts.path_values.items()}
+        ),
+        query_parameters=MappingProxyType(parts.query_record),
+        header_values=MappingProxyType({key: value for key, (_, value) in parts.headers.items()}),
         body_value=body_value,
-        oauth_scheme=oauth,
+    )
+    if credentials:
+        prepared = apply_security(prepared, operation, resolver, credentials)
+    missing = _missing_required(declared, given, prepared)
+    if missing:
+        parts.warnings.append(
+            f"{_describe(operation)} requires {', '.join(missing)}, which the step does not set"
+        )
+    if parts.warnings:
+        prepared = _with_warnings(prepared, parts.warnings)
+    return prepared
+
+
+def _with_warnings(prepared: PreparedRequest, warnings: Iterable[str]) -> PreparedRequest:
+    return PreparedRequest(
+        method=prepared.method,
+        url=prepared.url,
+        headers=prepared.headers,
+        content=prepared.content,
+        content_type=prepared.content_type,
+        path_parameters=prepared.path_parameters,
+        query_parameters=prepared.query_parameters,
+        header_values=prepared.header_values,
+        body_value=prepared.body_value,
+        warnings=(*prepared.warnings, *warnings),
     )
 
 
-_QUERY_SAFE_RESERVED = ":/?#[]@!$'()*+,;="
+def _fill_path(
+    operation: Operation, declared: Mapping[tuple[str, str], Mapping[str, Any]], parts: _Parts
+) -> str:
+    for name, location in declared:
+        if location == "path" and name not in parts.path_values:
+            raise RequestBuildError(
+                f"path parameter {name!r} of {_describe(operation)} is required and the step "
+                "does not set it"
+            )
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in parts.path_values:
+            raise RequestBuildError(
+                f"the path {operation.path} of {_describe(operation)} needs the path parameter "
+                f"{name!r}, and the step does not set it"
+            )
+        return parts.path_values[name][0]
+
+    return _TEMPLATE_VARIABLE.sub(fill, operation.path)
 
 
-def _unquote_value(text: str) -> str:
-    return unquote(text)
+def _missing_required(
+    declared: Mapping[tuple[str, str], Mapping[str, Any]],
+    given: set[tuple[str, str]],
+    prepared: PreparedRequest,
+) -> list[str]:
+    """Required non-path parameters still absent after security was applied.
 
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _default_content_type(operation: Operation, resolver: RefResolver) -> str | None:
-    """BODY-03: the operation's single media type, or the first JSON-like one."""
-    try:
-        _, request_body = resolver.resolve(
-            operation.definition_uri, operation.definition.get("requestBody")
+    They are a warning, not an error: a workflow may leave one out on purpose to test the
+    API's answer (path parameters are different: without them there is no URL).
+    """
+    cookies = _cookie_names(prepared.header_values.get("cookie", ""))
+    missing = []
+    for (key, location), definition in declared.items():
+        if definition.get("required") is not True or (key, location) in given:
+            continue
+        present = (
+            (location == "header" and key in prepared.header_values)
+            or (location == "query" and key in prepared.query_parameters)
+            or (location == "cookie" and key in cookies)
+            or (location == "header" and key in _IGNORED_HEADER_DEFINITIONS)
+            or location == "path"
         )
-    except LookupError:
-        return None
+        if not present:
+            missing.append(f"the {location} parameter {definition.get('name')!r}")
+    return missing
+
+
+def _cookie_names(header: str) -> set[str]:
+    return {pair.split("=", 1)[0].strip() for pair in header.split(";") if pair.strip()}
+
+
+def _describe(operation: Operation) -> str:
+    if operation.operation_id:
+        return f"operation {operation.operation_id!r}"
+    return f"operation {operation.method.upper()} {operation.path}"
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+def _media(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _is_json(media: str) -> bool:
+    return media in ("application/json", "text/json") or media.endswith("+json")
+
+
+def _is_xml(media: str) -> bool:
+    return media in ("application/xml", "text/xml") or media.endswith("+xml")
+
+
+def _is_range(media: str) -> bool:
+    return "*" in media
+
+
+def _json_text(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise RequestBuildError(f"the value cannot be written as JSON: {error}") from None
+
+
+def _declared_body(
+    operation: Operation, resolver: RefResolver
+) -> tuple[str | None, Mapping[str, Any]]:
+    """BODY-03: the content type to use when the step gives none (the single declared media
+    type, else the first JSON-like one, else the first), and the declared media types."""
+    raw = operation.definition.get("requestBody")
+    if raw is None:
+        return None, {}
+    try:
+        _, request_body = resolver.resolve(operation.definition_uri, raw)
+    except LookupError as error:
+        raise RequestBuildError(
+            f"the requestBody of {_describe(operation)} cannot be resolved: {error}"
+        ) from None
     content = request_body.get("content") if isinstance(request_body, dict) else None
     if not isinstance(content, dict) or not content:
-        return None
-    types = list(content)
-    for media_type in types:
-        if media_type.split(";")[0].strip().endswith("json"):
-            return str(media_type)
-    return str(types[0])
+        return None, {}
+    types = [str(name) for name in content if not _is_range(_media(str(name)))]
+    if not types:
+        return None, content
+    return next((name for name in types if _is_json(_media(name))), types[0]), content
 
 
-def _is_json(content_type: str | None) -> bool:
-    media = (content_type or "").split(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
+def _encoding_of(media_objects: Mapping[str, Any], content_type: str | None) -> Mapping[str, Any]:
+    """The Encoding Objects of the declared media type the body is sent as."""
+    wanted = _media(content_type)
+    for name, media_object in media_objects.items():
+        if _media(str(name)) == wanted and isinstance(media_object, dict):
+            encoding = media_object.get("encoding")
+            return encoding if isinstance(encoding, dict) else {}
+    return {}
 
 
-def _is_xml(content_type: str | None) -> bool:
-    media = (content_type or "").split(";")[0].strip().lower()
-    return media.endswith(("/xml", "+xml"))
-
-
-def _encode_body(body: BodyValue, content_type: str | None) -> tuple[Any, bytes | None, str | None]:
+def _encode_body(
+    body: BodyValue, content_type: str | None, encoding: Mapping[str, Any]
+) -> tuple[Any, bytes | None, str | None]:
+    """(the body as ``$request.body`` reads it, the bytes sent, the Content-Type sent)."""
     payload = body.payload
-    media = (content_type or "").split(";")[0].strip().lower()
-    if _is_json(content_type) or (content_type is None and not isinstance(payload, str | bytes)):
-        content_type = content_type or "application/json"
-        if isinstance(payload, str) and body.replacements:
-            try:
-                payload = json.loads(payload)  # BODY-05: a JSON text payload is parsed first
-            except ValueError as error:
-                raise RequestBuildError(f"the JSON payload is not valid JSON: {error}") from None
-        payload = _replace_json(payload, body.replacements)
-        if isinstance(payload, str):
-            return payload, payload.encode(), content_type
-        return payload, json.dumps(payload, ensure_ascii=False).encode(), content_type
+    if content_type is None:
+        # Neither the step nor the operation names a type: infer it from the payload.
+        if isinstance(payload, bytes):
+            content_type = "application/octet-stream"
+        elif isinstance(payload, str):
+            content_type = "text/plain"
+        else:
+            content_type = "application/json"
+    media = _media(content_type)
+    if _is_json(media):
+        return _json_body(body, content_type)
     if media == "application/x-www-form-urlencoded":
-        if isinstance(payload, Mapping):
-            payload = _replace_json(dict(payload), body.replacements)
-            pairs = [
-                (str(k), scalar_text(v)) for k, v in payload.items() if not isinstance(v, list)
-            ]
-            pairs += [
-                (str(k), scalar_text(item))
-                for k, v in payload.items()
-                if isinstance(v, list)
-                for item in v
-            ]
-            text = urlencode(pairs)
-            return payload, text.encode(), content_type
-        text = to_text(payload)
-        return text, text.encode(), content_type
+        return _form_body(body, content_type, encoding)
     if media == "multipart/form-data":
-        if not isinstance(payload, Mapping):
-            raise RequestBuildError("a multipart/form-data payload must be an object of parts")
-        boundary = uuid.uuid4().hex
-        chunks: list[bytes] = []
-        for name, value in _replace_json(dict(payload), body.replacements).items():
-            chunks.append(f"--{boundary}\r\n".encode())
-            if isinstance(value, bytes):
-                chunks.append(
-                    f'Content-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
-                    "Content-Type: application/octet-stream\r\n\r\n".encode()
-                )
-                chunks.append(value)
-            elif isinstance(value, dict | list):
-                chunks.append(
-                    f'Content-Disposition: form-data; name="{name}"\r\n'
-                    "Content-Type: application/json\r\n\r\n".encode()
-                )
-                chunks.append(json.dumps(value).encode())
-            else:
-                chunks.append(f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
-                chunks.append(scalar_text(value).encode())
-            chunks.append(b"\r\n")
-        chunks.append(f"--{boundary}--\r\n".encode())
-        return payload, b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+        return _multipart_body(body, content_type, encoding)
+    if _is_xml(media):
+        return _xml_body(body, content_type)
+    if body.replacements:
+        raise RequestBuildError(
+            f"replacements need a JSON, XML or form payload; this one is sent as {media}"
+        )
     if isinstance(payload, bytes):
-        return payload, payload, content_type or "application/octet-stream"
+        return payload, payload, content_type
+    if isinstance(payload, str):
+        return payload, payload.encode("utf-8"), content_type
+    raise RequestBuildError(
+        f"a {media} payload must be text or bytes; this one is {_kind(payload)} "
+        "(use a JSON content type to send structured data)"
+    )
+
+
+def _json_body(body: BodyValue, content_type: str) -> tuple[Any, bytes | None, str | None]:
+    payload = body.payload
+    if isinstance(payload, bytes):
+        if body.replacements:
+            raise RequestBuildError("replacements cannot be applied to a payload given as bytes")
+        return payload, payload, content_type
+    if isinstance(payload, str):
+        try:
+            parsed = json.loads(payload)
+        except ValueError as error:
+            if body.replacements:
+                raise RequestBuildError(
+                    f"the {content_type} payload is not valid JSON, so its replacements cannot "
+                    f"be applied: {error}"
+                ) from None
+            # Sent as written; the server will say what it thinks of it.
+            return payload, payload.encode("utf-8"), content_type
+        if not body.replacements:
+            return parsed, payload.encode("utf-8"), content_type
+        payload = parsed
+    value = _replace_structured(payload, body.replacements, "json")
+    return value, _json_text(value).encode("utf-8"), content_type
+
+
+def _form_body(
+    body: BodyValue, content_type: str, encoding: Mapping[str, Any]
+) -> tuple[Any, bytes | None, str | None]:
+    payload = body.payload
+    if isinstance(payload, str | bytes):
+        if body.replacements:
+            raise RequestBuildError(
+                "replacements need a structured form payload; this one is given as text"
+            )
+        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+        return text, text.encode("utf-8"), content_type
+    if not isinstance(payload, Mapping):
+        raise RequestBuildError(
+            f"an application/x-www-form-urlencoded payload must be an object or text; this one "
+            f"is {_kind(payload)}"
+        )
+    value = _replace_structured(payload, body.replacements, "form")
+    pairs: list[str] = []
+    for key, item in value.items():
+        field_encoding = encoding.get(key)
+        field_encoding = field_encoding if isinstance(field_encoding, dict) else {}
+        part_type = field_encoding.get("contentType")
+        if isinstance(part_type, str) and _is_json(_media(part_type)):
+            pairs.append(f"{percent_encode(str(key))}={percent_encode(_json_text(item))}")
+            continue
+        style = _style_of(field_encoding, "query")
+        try:
+            serialized = serialize_query(
+                str(key), item, style.style, style.explode, _encoder(style.allow_reserved)
+            )
+        except SerializationError as error:
+            raise RequestBuildError(f"form field {key!r}: {error}") from None
+        pairs.extend(f"{name}={text}" for name, text in serialized)
+    return value, "&".join(pairs).encode("ascii"), content_type
+
+
+def _multipart_body(
+    body: BodyValue, content_type: str, encoding: Mapping[str, Any]
+) -> tuple[Any, bytes | None, str | None]:
+    payload = body.payload
+    if not isinstance(payload, Mapping):
+        raise RequestBuildError(
+            f"a multipart/form-data payload must be an object of parts; this one is "
+            f"{_kind(payload)}"
+        )
+    value = _replace_structured(payload, body.replacements, "form")
+    files: list[tuple[str, tuple[str | None, bytes, str | None]]] = []
+    for key, item in value.items():
+        field_encoding = encoding.get(key)
+        declared_type = (
+            field_encoding.get("contentType") if isinstance(field_encoding, dict) else None
+        )
+        part_type = declared_type if isinstance(declared_type, str) else None
+        for element in item if isinstance(item, list) else [item]:
+            files.append((str(key), _part(str(key), element, part_type)))
+    if not files:
+        # httpx encodes an empty file list as no body at all; an empty multipart body is
+        # just its closing delimiter.
+        boundary = "arazzo-engine-empty-form"
+        return value, f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    # A boundary given in the content type (by the step or a header parameter) is kept.
+    headers = {"Content-Type": content_type} if "boundary=" in content_type else {}
+    request = httpx.Request("POST", "http://multipart.invalid/", headers=headers, files=files)
+    return value, request.read(), request.headers["Content-Type"]
+
+
+def _part(name: str, element: Any, part_type: str | None) -> tuple[str | None, bytes, str | None]:
+    """(filename, content, content type) of one multipart part."""
+    if isinstance(element, bytes):
+        return name, element, part_type or "application/octet-stream"
+    if isinstance(element, str):
+        return None, element.encode("utf-8"), part_type
+    if isinstance(element, Mapping | list):
+        return None, _json_text(element).encode("utf-8"), part_type or "application/json"
+    try:
+        return None, scalar_text(element).encode("utf-8"), part_type
+    except SerializationError as error:
+        raise RequestBuildError(f"multipart part {name!r}: {error}") from None
+
+
+def _xml_body(body: BodyValue, content_type: str) -> tuple[Any, bytes | None, str | None]:
+    payload = body.payload
+    if isinstance(payload, bytes):
+        if body.replacements:
+            raise RequestBuildError("replacements cannot be applied to a payload given as bytes")
+        return payload, payload, content_type
     if not isinstance(payload, str):
         raise RequestBuildError(
-            f"a {content_type or 'text'} payload must be text; this one is {type(payload).__name__}"
+            f"an XML payload must be text; this one is {_kind(payload)} (write the document as "
+            "a string)"
         )
-    if _is_xml(content_type) and body.replacements:
-        for target, value, _kind in body.replacements:
-            try:
-                payload = apply_xpath_replacement(payload, target, value)
-            except (ExpressionEvaluationError, Exception) as error:
-                raise RequestBuildError(f"replacement at {target!r}: {error}") from None
-    return payload, payload.encode(), content_type or "text/plain"
+    for target, value, selector in body.replacements:
+        if selector not in (None, "xpath"):
+            raise RequestBuildError(
+                f"replacement {target!r}: a {selector} target cannot select in an XML payload"
+            )
+        try:
+            payload = apply_xpath_replacement(payload, target, value)
+        except (ArazzoError, ElementTree.ParseError, elementpath.ElementPathError) as error:
+            raise RequestBuildError(f"replacement {target!r}: {error}") from None
+    return payload, payload.encode("utf-8"), content_type
 
 
-def _replace_json(payload: Any, replacements: tuple[tuple[str, Any, str | None], ...]) -> Any:
-    """BODY-05: each replacement in order; JSON Pointer (default) or JSONPath (1.1)."""
+# --------------------------------------------------------------------------- replacements
+
+
+def _replace_structured(
+    payload: Any, replacements: Sequence[tuple[str, Any, str | None]], kind: str
+) -> Any:
+    """BODY-05: apply every replacement in order to a copy of a JSON-like payload."""
     if not replacements:
         return payload
-    payload = json.loads(json.dumps(payload))  # never change the compiled payload itself
-    for target, value, kind in replacements:
-        if kind == "jsonpath":
-            matches = jsonpath_query(target, payload)
-            if not matches:
-                raise RequestBuildError(f"replacement target {target!r} selects nothing")
-            payload = _set_jsonpath(payload, target, value)
-            continue
-        payload = _set_pointer(payload, target, value)
-    return payload
+    document = _copy(payload)
+    for target, value, selector in replacements:
+        if selector in (None, "jsonpointer"):
+            document = _set_by_pointer(document, target, _copy(value))
+        elif selector == "jsonpath":
+            document = _set_by_jsonpath(document, target, value)
+        else:
+            raise RequestBuildError(
+                f"replacement {target!r}: a {selector} target cannot select in a {kind} payload"
+            )
+    return document
 
 
-def _set_pointer(document: Any, pointer: str, value: Any) -> Any:
-    text = pointer[1:] if pointer.startswith("#") else pointer
-    if text == "":
+def _copy(value: Any) -> Any:
+    """A deep copy of a JSON-like value, so the evaluated payload is never changed."""
+    if isinstance(value, Mapping):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _pointer_tokens(pointer: str) -> list[str]:
+    text = pointer
+    if text.startswith("#"):
+        text = unquote(text[1:])
+    if text and not text.startswith("/"):
+        raise RequestBuildError(f"replacement target {pointer!r} is not a JSON Pointer")
+    return [token.replace("~1", "/").replace("~0", "~") for token in text.split("/")[1:]]
+
+
+def _set_by_pointer(document: Any, pointer: str, value: Any) -> Any:
+    """Set ``value`` at ``pointer``: an object member is created or replaced, ``-`` appends
+    to an array, an index up to the array's length sets or appends. The parent must exist."""
+    tokens = _pointer_tokens(pointer)
+    if not tokens:
         return value
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in text.split("/")[1:]]
-    node = document
-    for token in tokens[:-1]:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise RequestBuildError(f"replacement target {pointer!r}: no parent at {token!r}")
+    parent = document
+    for depth, token in enumerate(tokens[:-1]):
+        child = _child(parent, token)
+        if child is _ABSENT:
+            where = "/" + "/".join(tokens[: depth + 1])
+            raise RequestBuildError(
+                f"replacement target {pointer!r}: the payload has nothing at {where!r}"
+            )
+        parent = child
     last = tokens[-1]
-    if isinstance(node, dict):
-        node[last] = value
-    elif isinstance(node, list):
+    if isinstance(parent, dict):
+        parent[last] = value
+    elif isinstance(parent, list):
         if last == "-":
-            node.append(value)
-        elif last.isdigit() and int(last) < len(node):
-            node[int(last)] = value
+            parent.append(value)
+        elif _is_index(last) and int(last) < len(parent):
+            parent[int(last)] = value
+        elif _is_index(last) and int(last) == len(parent):
+            parent.append(value)
         else:
-            raise RequestBuildError(f"replacement target {pointer!r}: {last!r} is not an index")
+            raise RequestBuildError(
+                f"replacement target {pointer!r}: {last!r} is not an index of an array of "
+                f"{len(parent)}"
+            )
     else:
         raise RequestBuildError(
-            f"replacement target {pointer!r}: the parent is not an object or array"
+            f"replacement target {pointer!r}: its parent is {_kind(parent)}, not an object or "
+            "an array"
         )
     return document
 
 
-def _set_jsonpath(document: Any, query: str, value: Any) -> Any:
-    for match in _JSONPATH.compile(query).finditer(document):
-        _set_pointer(document, str(match.pointer()), value)
+class _Absent:
+    pass
+
+
+_ABSENT = _Absent()
+
+
+def _child(node: Any, token: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(token, _ABSENT)
+    if isinstance(node, list) and _is_index(token) and int(token) < len(node):
+        return node[int(token)]
+    return _ABSENT
+
+
+def _is_index(token: str) -> bool:
+    return token.isdigit() and (token == "0" or not token.startswith("0"))
+
+
+def _set_by_jsonpath(document: Any, query: str, value: Any) -> Any:
+    """Set every node an RFC 9535 query selects; a query that selects nothing is an error."""
+    try:
+        compiled = _JSONPATH.compile(query)
+        pointers = [match.pointer().parts for match in compiled.finditer(document)]
+    except jsonpath.JSONPathError as error:
+        raise RequestBuildError(f"replacement target {query!r}: {error}") from None
+    if not pointers:
+        raise RequestBuildError(f"replacement target {query!r} selects nothing in the payload")
+    for parts in pointers:
+        if not parts:
+            document = _copy(value)
+            continue
+        pointer = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+        document = _set_by_pointer(document, pointer, _copy(value))
     return document
 
 
-def _apply_security(
-    requirements: Sequence[Mapping[str, Any]],
-    schemes: Mapping[str, Any],
-    credentials: Mapping[str, Credential],
-    headers: dict[str, tuple[str, str]],
-    url: str,
-) -> tuple[str, tuple[str, Credential, Mapping[str, Any]] | None]:
-    """Apply the first security requirement whose schemes all have credentials; never
-    overwrite a header or query parameter the workflow set itself."""
-    for requirement in requirements:
-        names = list(requirement)
-        if not names or not all(name in credentials and name in schemes for name in names):
-            continue
-        oauth: tuple[str, Credential, Mapping[str, Any]] | None = None
-        for name in names:
-            scheme, credential = schemes[name], credentials[name]
-            kind = scheme.get("type")
-            if kind == "apiKey":
-                where, key = scheme.get("in"), str(scheme.get("name"))
-                if where == "header" and key.lower() not in headers:
-                    headers[key.lower()] = (key, credential.value or "")
-                elif where == "query" and f"{quote(key, safe='')}=" not in url:
-                    separator = "&" if "?" in url else "?"
-                    secret = quote(credential.value or "", safe="")
-                    url = f"{url}{separator}{quote(key, safe='')}={secret}"
-                elif where == "cookie":
-                    existing = headers.get("cookie", ("Cookie", ""))[1]
-                    if f"{key}=" not in existing:
-                        joined = (
-                            f"{existing}; {key}={credential.value}"
-                            if existing
-                            else f"{key}={credential.value}"
-                        )
-                        headers["cookie"] = ("Cookie", joined)
-            elif kind == "http" and "authorization" not in headers:
-                if str(scheme.get("scheme", "")).lower() == "basic":
-                    token = base64.b64encode(
-                        f"{credential.username or ''}:{credential.password or ''}".encode()
-                    ).decode()
-                    headers["authorization"] = ("Authorization", f"Basic {token}")
-                else:
-                    headers["authorization"] = ("Authorization", f"Bearer {credential.value or ''}")
-            elif kind in ("oauth2", "openIdConnect") and "authorization" not in headers:
-                if credential.value:
-                    headers["authorization"] = ("Authorization", f"Bearer {credential.value}")
-                else:
-                    oauth = (name, credential, scheme)
-        return url, oauth
-    return url, None
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+# --------------------------------------------------------------------------- records
+
+
+def record_request(
+    prepared: PreparedRequest, masker: Masker, *, max_bytes: int | None = None
+) -> RecordedRequest:
+    """The request as the run records it: secrets masked, the body as UTF-8 text, capped at
+    ``max_bytes`` when given."""
+    content = prepared.content
+    text = None if content is None else _decode(content, max_bytes)[0]
+    return RecordedRequest(
+        method=prepared.method,
+        url=masker.text(prepared.url),
+        headers=masker.headers(prepared.headers),
+        body=None if text is None else masker.text(text),
+        body_size=len(content or b""),
+        content_type=prepared.content_type,
+    )
+
+
+def record_response(response: httpx.Response, masker: Masker, max_bytes: int) -> RecordedResponse:
+    """The response as the run records it: secrets masked, the body as UTF-8 text capped at
+    ``max_bytes`` (``truncated`` says so). A streamed response must have been read."""
+    try:
+        content: bytes | None = response.content
+    except httpx.ResponseNotRead:
+        content = None
+    text, truncated = (None, False) if not content else _decode(content, max_bytes)
+    return RecordedResponse(
+        status_code=response.status_code,
+        headers=masker.headers(response.headers.multi_items()),
+        body=None if text is None else masker.text(text),
+        body_size=len(content or b""),
+        truncated=truncated,
+        http_version=response.http_version,
+        content_type=response.headers.get("content-type"),
+    )
+
+
+def _decode(content: bytes, max_bytes: int | None) -> tuple[str, bool]:
+    """UTF-8 text of at most ``max_bytes`` bytes; a character cut by the cap is dropped."""
+    if max_bytes is None or len(content) <= max_bytes:
+        return content.decode("utf-8", errors="replace"), False
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    return decoder.decode(content[: max(0, max_bytes)], final=False), True

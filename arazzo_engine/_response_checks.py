@@ -1,149 +1,241 @@
-"""Checking a response against its OpenAPI operation: status, content type, body schema.
+"""Checking a response against its OpenAPI operation, with openapi-core.
 
-The engine knows the operation it called, so no path matching is needed: the declared
-response (exact code, ``2XX``-style range, or ``default``) is looked up directly and its JSON
-body validated with jsonschema against the schema, whose ``$ref``s resolve through every
-document the description loaded (never the network). Problems are returned as text; the run
-decides their weight (``response_checks``: off, warn, error).
+The declared status (exact, ``2XX`` range or ``default``), the content type and the body
+schema (plus declared response headers) are checked by openapi-core's response validator.
+The engine already knows which operation it called, so openapi-core's path and server
+matching is replaced by a finder that returns that operation: a base URL override or a
+server variable then cannot make the check miss. ``$ref``s are resolved from the documents
+the description loaded, never fetched. The compiled openapi-core specification is kept per
+OpenAPI document, since building it is expensive.
+
+Problems come back as sentences; the runner decides their weight.
 """
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urljoin
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urlsplit
 
 import httpx
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from jsonschema_path import SchemaPath
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
+from openapi_core.templating.datatypes import TemplateResult
+from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.paths.datatypes import PathOperationServer
+from openapi_core.templating.paths.finders import BasePathFinder
+from openapi_core.templating.responses.exceptions import ResponseNotFound
+from openapi_core.validation.response.exceptions import MissingData
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
-from ._loader import Description
-from ._openapi import OpenAPIDocument, Operation, resolve_pointer
-from ._reader import escape_pointer_token
-from ._requests import PreparedRequest
+from ._openapi import OpenAPIDocument, Operation, RefResolver
 
-__all__ = ["check_response", "schema_registry"]
+if TYPE_CHECKING:
+    from ._requests import PreparedRequest
 
-MAX_PROBLEMS = 5
+__all__ = ["MAX_SCHEMA_PROBLEMS", "check_response"]
 
-
-def schema_registry(description: Description) -> Registry[Any]:
-    """Every OpenAPI (and $ref target) document of ``description``, for resolving schemas."""
-    resources = []
-    for uri in (*description.openapi_documents, *description.other_documents):
-        parsed = description.parsed(uri)
-        if parsed is not None:
-            resources.append(
-                (uri, Resource.from_contents(parsed.value, default_specification=DRAFT202012))
-            )
-    return Registry().with_resources(resources)
-
-
-def _follow(description: Description, uri: str, pointer: str) -> tuple[str, str, Any]:
-    """The (document, pointer, value) at ``uri#pointer``, following ``$ref`` chains."""
-    for _ in range(32):
-        parsed = description.parsed(uri)
-        if parsed is None:
-            raise LookupError(uri)
-        value = resolve_pointer(parsed.value, pointer)
-        ref = value.get("$ref") if isinstance(value, dict) else None
-        if not isinstance(ref, str):
-            return uri, pointer, value
-        target, _, fragment = ref.partition("#")
-        if target:
-            uri = urljoin(uri, target)
-        pointer = fragment
-    raise LookupError(f"$ref loop at {uri}#{pointer}")
-
-
-def _media_matches(declared: str, actual: str) -> bool:
-    declared = declared.split(";", maxsplit=1)[0].strip().lower()
-    if declared in ("*/*", actual):
-        return True
-    major, _, minor = declared.partition("/")
-    return minor == "*" and actual.startswith(major + "/")
+MAX_SCHEMA_PROBLEMS = 10
+_CACHE_SIZE = 32
+# The request URL handed to openapi-core only carries the operation's path template to the
+# finder below; it is never resolved or fetched.
+_OPERATION_HOST = "http://operation.invalid"
 
 
 def check_response(
     operation: Operation,
-    description: Description,
-    *,
+    resolver: RefResolver,
     document: OpenAPIDocument,
     request: PreparedRequest,
     response: httpx.Response,
-    body: Any,
-    registry: Registry[Any] | None = None,
 ) -> tuple[str, ...]:
-    """What in ``response`` disagrees with the operation's declared responses.
+    """What in ``response`` disagrees with ``operation``'s declared responses; empty when
+    nothing does. Never raises: a failure inside openapi-core becomes one message.
 
-    ``registry`` (from ``schema_registry``) is built once per description by the caller.
+    ``document`` is the OpenAPI document the operation was found through
+    (``operation.source_uri``); ``response`` must have been read.
     """
-    name = operation.operation_id or f"{operation.method.upper()} {operation.path}"
+    name = _describe(operation)
     try:
-        return _check(
-            operation, description, response, body, name, registry or schema_registry(description)
+        validator = _validator(document, resolver)
+        errors = list(
+            validator.iter_errors(_CoreRequest(operation.path, request), _CoreResponse(response))
         )
-    except Exception as error:  # a check must never break a run
-        return (f"{name}: the response could not be checked: {error}",)
-
-
-def _check(
-    operation: Operation,
-    description: Description,
-    response: httpx.Response,
-    body: Any,
-    name: str,
-    registry: Registry[Any],
-) -> tuple[str, ...]:
-    responses_pointer = f"{_definition_pointer(operation)}/responses"
-    try:
-        uri, pointer, responses = _follow(description, operation.definition_uri, responses_pointer)
-    except LookupError:
-        return ()
-    if not isinstance(responses, dict):
-        return ()
-    status = str(response.status_code)
-    key = next(
-        (k for k in (status, f"{status[0]}XX", f"{status[0]}xx", "default") if k in responses),
-        None,
-    )
-    if key is None:
-        declared = ", ".join(sorted(responses)) or "none"
-        return (f"{name}: status {status} is not declared (declared: {declared})",)
-    uri, pointer, declared_response = _follow(
-        description, uri, f"{pointer}/{escape_pointer_token(key)}"
-    )
-    content = declared_response.get("content") if isinstance(declared_response, dict) else None
-    actual = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not isinstance(content, dict) or not content:
-        return ()
-    if not response.content and not actual:
-        return ()
-    media = next((m for m in content if _media_matches(m, actual)), None)
-    if media is None:
-        return (
-            f"{name}: content type {actual or '(none)'!r} for status {status} is not declared "
-            f"(declared: {', '.join(content)})",
-        )
-    media_object = content[media]
-    if not isinstance(media_object, dict) or "schema" not in media_object:
-        return ()
-    if not (actual == "application/json" or actual.endswith("+json")) or isinstance(body, str):
-        return ()
-    schema_pointer = f"{pointer}/content/{escape_pointer_token(media)}/schema"
-    validator = Draft202012Validator({"$ref": f"{uri}#{schema_pointer}"}, registry=registry)
-    problems = []
-    for error in validator.iter_errors(body):
-        where = "/".join(str(part) for part in error.absolute_path) or "the body"
-        problems.append(f"{name}: response body at {where}: {error.message}")
-        if len(problems) == MAX_PROBLEMS:
-            break
+    except Exception as failure:  # a check must never break a run
+        return (f"{name}: the response could not be checked: {type(failure).__name__}: {failure}",)
+    problems: list[str] = []
+    for error in errors:
+        problems.extend(_sentences(error, name, response))
     return tuple(problems)
 
 
-def _definition_pointer(operation: Operation) -> str:
-    """Where the operation object is written in ``operation.definition_uri``."""
-    if operation.definition_uri == operation.source_uri:
-        return operation.pointer
-    # A path item reached through $ref: the operation lives under that path item.
-    return ""
+# --------------------------------------------------------------------------- openapi-core glue
+
+
+class _KnownOperationFinder(BasePathFinder):
+    """Returns the operation whose path template the request carries: no path or server
+    matching, which the engine has already done by choosing the operation."""
+
+    def find(self, method: str, name: str) -> PathOperationServer:
+        template = urlsplit(name).path
+        path = self.spec / "paths" / template
+        return PathOperationServer(
+            path, path / method, None, TemplateResult(template, {}), TemplateResult("", {})
+        )
+
+
+class _CoreRequest:
+    """The request as openapi-core's Request protocol reads it."""
+
+    def __init__(self, template: str, request: PreparedRequest) -> None:
+        self.host_url = _OPERATION_HOST
+        self.path = template
+        self.path_pattern = template
+        self.method = request.method.lower()
+        self.parameters = RequestParameters()
+        self.body = request.content
+        self.content_type = request.content_type or ""
+
+
+class _CoreResponse:
+    """An ``httpx.Response`` as openapi-core's Response protocol reads it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status_code(self) -> int:
+        return self._response.status_code
+
+    @property
+    def content_type(self) -> str:
+        return str(self._response.headers.get("content-type", "")).lower()
+
+    @property
+    def headers(self) -> Mapping[str, Any]:
+        return self._response.headers
+
+    @property
+    def data(self) -> bytes:
+        return self._response.content
+
+
+class _LoadedDocuments:
+    """Serves ``$ref`` targets from the documents already loaded, for every URL scheme."""
+
+    def __init__(self, resolver: RefResolver) -> None:
+        self._resolver = resolver
+
+    def __call__(self, uri: str) -> Any:
+        document_uri, _ = urldefrag(uri)
+        _, root = self._resolver.resolve(document_uri, {"$ref": document_uri})
+        return root
+
+
+def _json_loads(value: bytes, **parameters: str) -> Any:
+    return json.loads(value)
+
+
+class _JsonMediaTypes(dict[str, Callable[..., Any]]):
+    """Every JSON media type (``application/json``, ``text/json``, any ``+json`` structured
+    syntax suffix) parsed as JSON; openapi-core only knows a fixed list of names and would
+    treat ``application/problem+json`` as bytes."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and _is_json(key)
+
+    def __getitem__(self, key: str) -> Callable[..., Any]:
+        if key in self:
+            return _json_loads
+        raise KeyError(key)
+
+
+def _is_json(media_type: str) -> bool:
+    media = media_type.split(";", 1)[0].strip().lower()
+    return media in ("application/json", "text/json") or media.endswith("+json")
+
+
+_cache: OrderedDict[int, tuple[OpenAPIDocument, Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _validator(document: OpenAPIDocument, resolver: RefResolver) -> Any:
+    """openapi-core's response validator for ``document``, built once and kept.
+
+    Keyed by the document object (held in the entry, so its id cannot be reused while
+    cached); a small LRU bounds what a long-lived process keeps.
+    """
+    key = id(document)
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is not None and entry[0] is document:
+            _cache.move_to_end(key)
+            return entry[1]
+    documents = _LoadedDocuments(resolver)
+    handlers = dict.fromkeys(("file", "http", "https"), documents)
+    spec = SchemaPath.from_dict(document.raw, base_uri=document.uri, handlers=handlers)
+    # The sources were validated when loaded (rule openapi-invalid), so openapi-core need not
+    # do it again; it documents None as "skip", though its annotation leaves None out.
+    config = Config(
+        spec_validator_cls=None,  # type: ignore[arg-type]
+        path_finder_cls=_KnownOperationFinder,
+        extra_media_type_deserializers=_JsonMediaTypes(),
+    )
+    validator = OpenAPI(spec, config=config).response_validator
+    with _cache_lock:
+        _cache[key] = (document, validator)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return validator
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _describe(operation: Operation) -> str:
+    if operation.operation_id:
+        return operation.operation_id
+    return f"{operation.method.upper()} {operation.path}"
+
+
+def _sentences(error: Exception, name: str, response: httpx.Response) -> list[str]:
+    status = response.status_code
+    cause = error.__cause__
+    if isinstance(error, ResponseNotFound):
+        declared = ", ".join(str(code) for code in error.availableresponses) or "none"
+        return [f"{name}: status {status} is not declared (declared: {declared})"]
+    if isinstance(cause, MediaTypeNotFound):
+        actual = response.headers.get("content-type") or "(none)"
+        declared = ", ".join(cause.availableMimetypes) or "none"
+        return [
+            f"{name}: content type {actual!r} is not declared for status {status} "
+            f"(declared: {declared})"
+        ]
+    if isinstance(cause, MediaTypeDeserializeError):
+        return [f"{name}: the response body of status {status} is not valid {cause.mimetype}"]
+    if isinstance(error, MissingData):
+        return [f"{name}: status {status} declares a response body and the response has none"]
+    if isinstance(cause, InvalidSchemaValue):
+        schema_errors = list(cause.schema_errors)
+        sentences = []
+        for schema_error in schema_errors[:MAX_SCHEMA_PROBLEMS]:
+            path = getattr(schema_error, "absolute_path", ())
+            where = "".join(f"/{part}" for part in path) or "/"
+            message = getattr(schema_error, "message", str(schema_error))
+            sentences.append(
+                f"{name}: the response body does not match the schema at {where}: {message}"
+            )
+        hidden = len(schema_errors) - MAX_SCHEMA_PROBLEMS
+        if hidden > 0:
+            sentences.append(f"{name}: ... and {hidden} more schema problems")
+        return sentences
+    detail = str(cause) if cause is not None else str(error)
+    header = getattr(error, "name", None)
+    if isinstance(header, str):
+        return [f"{name}: response header {header!r}: {detail}"]
+    return [f"{name}: {detail or type(error).__name__}"]
