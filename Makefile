@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/arazzo validate specs/knock-bulk.yml
+	$(BIN)/arazzo run specs/knock-bulk.yml --inputs specs/knock-bulk.inputs.yaml --mock specs/knock-bulk.mock.yaml
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -n auto
@@ -31,6 +31,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_expressions.py
+	$(BIN)/python benchmarks/bench_run.py
 
 rules: $(STAMP)
 	$(BIN)/python -m arazzo_engine._rules > docs/rules.md

@@ -662,9 +662,9 @@ class _Run:
             return failed, context, None
         preparation_notes: list[str] = []
         try:
-            prepared = self._prepare(step, context, preparation_notes)
+            prepared, base = self._prepare(step, context, preparation_notes)
             if self.engine.credentials:
-                prepared = await self._authorize(step, prepared)
+                prepared = await self._authorize(step, prepared, base)
             preparation_notes.extend(prepared.warnings)
         except (ExpressionEvaluationError, RequestBuildError, AuthorizationError) as error:
             failed = self._failed(
@@ -737,9 +737,10 @@ class _Run:
 
     def _prepare(
         self, step: CompiledStep, context: EvaluationContext, notes: list[str]
-    ) -> PreparedRequest:
-        """The request for ``step``. A value that is not there (an optional input left out)
-        is sent as null in a body and leaves its parameter out, noted (RTE-03)."""
+    ) -> tuple[PreparedRequest, str]:
+        """The request for ``step`` and its server URL. A value that is not there (an
+        optional input left out) is sent as null in a body and leaves its parameter out,
+        noted (RTE-03)."""
         assert step.operation is not None and step.openapi is not None
         parameters = []
         for parameter in step.parameters:
@@ -771,7 +772,7 @@ class _Run:
             step.openapi,
             override=self.options.server_overrides.get(step.source_name or ""),
         )
-        return build_request(
+        prepared = build_request(
             step.operation,
             self.engine.description.resolver,
             base=base,
@@ -779,8 +780,11 @@ class _Run:
             body=body,
             credentials=self.engine.credentials,
         )
+        return prepared, base
 
-    async def _authorize(self, step: CompiledStep, prepared: PreparedRequest) -> PreparedRequest:
+    async def _authorize(
+        self, step: CompiledStep, prepared: PreparedRequest, base: str
+    ) -> PreparedRequest:
         """Credentials that need I/O (OAuth2 tokens), fetched once per run and scheme."""
         assert step.operation is not None
         authorized = await authorize(
@@ -790,6 +794,7 @@ class _Run:
             self.engine.credentials,
             self.engine.client(),
             cache=self.tokens,
+            base=base,  # relative token URLs resolve against the server, like the API's
         )
         token = authorized.header_values.get("authorization")
         if token and token != prepared.header_values.get("authorization"):
@@ -849,7 +854,7 @@ class _Run:
                 body = text
         recorded_response = RecordedResponse(
             status_code=response.status_code,
-            headers=self.masker.headers(response.headers.items()),
+            headers=self.masker.headers(response.headers.multi_items()),
             body=self.masker.text(text) if content else None,
             body_size=len(content),
             truncated=truncated,
@@ -864,8 +869,14 @@ class _Run:
             (self.engine.clock() - started) * 1000,
         )
         # The body was streamed (and capped); hand on a response that holds what was read.
+        # The bytes are already decoded, so the encoding and length headers no longer apply.
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
         received = httpx.Response(
-            response.status_code, headers=response.headers, content=content, request=request
+            response.status_code, headers=headers, content=content, request=request
         )
         return exchange, received, body
 

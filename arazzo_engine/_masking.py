@@ -20,7 +20,15 @@ MASK = "***"
 # Shorter values would mask ordinary text everywhere ("1", "id", "yes") and protect little.
 MIN_SECRET_LENGTH = 4
 
-_SECRET_NAME = re.compile(r"key|token|secret|passw", re.IGNORECASE)
+# A name says it holds a secret when it is, or ends in, a credential word: `apiKey`,
+# `api_key`, `x-api-key`, `secretKey`, `accessToken`, `password`, `clientSecret`. A name
+# that merely contains "key" (`workflowKey`, `sortKey`, `idempotencyKey`) is not a secret,
+# unless the word before it names a credential.
+_SECRET_NAME = re.compile(
+    r"(?:^|[^a-z])(?:api|secret|private|access|signing|client|auth|master|encryption)"
+    r"[-_]?key(?:$|[^a-z])|^key$|token|secret|passw|credential",
+    re.IGNORECASE,
+)
 _SECRET_HEADER_NAME = re.compile(r"key|token|secret|passw|auth", re.IGNORECASE)
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
@@ -29,8 +37,10 @@ _SCHEME_WORD = re.compile(r"^([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s+\S")
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a member or input name says it holds a secret (key, token, secret, password)."""
-    return _SECRET_NAME.search(name) is not None
+    """Whether a member or input name says it holds a secret (an API key, a token, a
+    secret, a password)."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # apiKey -> api_Key
+    return _SECRET_NAME.search(spaced) is not None
 
 
 def secret_inputs(schema: Any, inputs: Mapping[str, Any]) -> set[str]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urljoin
@@ -263,6 +263,26 @@ class _Parts:
             self.query_record[name] = [existing, value]
 
 
+def _credential_keys(operation: Operation, resolver: RefResolver) -> set[tuple[str, str]]:
+    """The (name, in) of every apiKey security scheme of the operation's document."""
+    try:
+        _, document = resolver.resolve(operation.source_uri, {"$ref": "#"})
+    except LookupError:
+        return set()
+    components = document.get("components") if isinstance(document, Mapping) else None
+    schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
+    keys: set[tuple[str, str]] = set()
+    for raw in (schemes or {}).values() if isinstance(schemes, Mapping) else ():
+        try:
+            _, scheme = resolver.resolve(operation.source_uri, raw)
+        except LookupError:
+            continue
+        if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey":
+            location = str(scheme.get("in"))
+            keys.add((_key(str(scheme.get("name")), location), location))
+    return keys
+
+
 def _add_parameter(
     parts: _Parts, parameter: ParameterValue, definition: Mapping[str, Any] | None
 ) -> None:
@@ -372,7 +392,11 @@ def build_request(
         key = (_key(parameter.name, location), location)
         given.add(key)
         definition = declared.get(key)
-        if definition is None and location != "querystring":
+        # Accept, Content-Type and Authorization headers are not described by parameters in
+        # OpenAPI, and a security scheme's own key is a credential: neither deserves a word.
+        implicit = location == "header" and parameter.name.lower() in _IGNORED_HEADER_DEFINITIONS
+        credential = key in _credential_keys(operation, resolver)
+        if definition is None and location != "querystring" and not implicit and not credential:
             parts.warnings.append(
                 f"{location} parameter {parameter.name!r} is not declared by "
                 f"{_describe(operation)}; sent with the defaults for {location}"
@@ -440,23 +464,8 @@ def build_request(
             f"{_describe(operation)} requires {', '.join(missing)}, which the step does not set"
         )
     if parts.warnings:
-        prepared = _with_warnings(prepared, parts.warnings)
+        prepared = replace(prepared, warnings=(*prepared.warnings, *parts.warnings))
     return prepared
-
-
-def _with_warnings(prepared: PreparedRequest, warnings: Iterable[str]) -> PreparedRequest:
-    return PreparedRequest(
-        method=prepared.method,
-        url=prepared.url,
-        headers=prepared.headers,
-        content=prepared.content,
-        content_type=prepared.content_type,
-        path_parameters=prepared.path_parameters,
-        query_parameters=prepared.query_parameters,
-        header_values=prepared.header_values,
-        body_value=prepared.body_value,
-        warnings=(*prepared.warnings, *warnings),
-    )
 
 
 def _fill_path(

@@ -144,3 +144,27 @@ def test_secret_inputs_by_format_and_by_name() -> None:
 
 def test_secret_inputs_without_a_schema() -> None:
     assert secret_inputs(None, {"token": "t-123456", "name": "x-123456"}) == {"t-123456"}
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("apiKey", True),
+        ("api_key", True),
+        ("X-API-Key", True),
+        ("KNOCK_API_KEY", True),
+        ("accessToken", True),
+        ("clientSecret", True),
+        ("password", True),
+        ("key", True),
+        ("workflowKey", False),
+        ("sortKey", False),
+        ("idempotencyKey", False),
+        ("monkey", False),
+        ("author", False),
+    ],
+)
+def test_secret_names_are_credential_words_not_any_key(name: str, secret: bool) -> None:
+    from arazzo_engine._masking import is_secret_name
+
+    assert is_secret_name(name) is secret

@@ -592,3 +592,31 @@ def test_1_1_selector_objects_in_outputs_and_payloads(tmp_path: Path) -> None:
     assert dict(result.steps[0].outputs) == {"ids": [1, 2], "first": 1}
     assert json.loads(script.seen[1].content) == {"copy": 2, "ids": [1, 2]}
     assert dict(result.outputs) == {"first": 1}
+
+
+def test_security_headers_are_not_reported_as_undeclared() -> None:
+    engine = Engine(load(ROOT / "specs" / "knock-bulk.yml"), transport=knock_script().transport())
+    result = engine.run_sync(inputs=KNOCK_INPUTS)
+    assert result.succeeded
+    assert not [c for s in result.steps for c in s.checks if "Authorization" in c]
+    # workflowKey is no secret: it stays readable in what was recorded
+    assert result.steps[-1].exchange is not None
+    assert "/v1/workflows/welcome/trigger" in result.steps[-1].exchange.request.url
+
+
+def test_compressed_responses_are_read_once(tmp_path: Path) -> None:
+    import gzip
+
+    single = "workflows: [{workflowId: w, steps: [{stepId: s, operationId: listItems, outputs: {n: $response.body#/count}}]}]\n"
+    packed = gzip.compress(json.dumps({"items": [], "count": 3}).encode())
+    answer = httpx.Response(
+        200,
+        content=packed,
+        headers={"content-type": "application/json", "content-encoding": "gzip"},
+    )
+    result = Engine(
+        description(tmp_path, single), transport=Script({"GET /v1/items": [answer]}).transport()
+    ).run_sync()
+    assert result.succeeded, result.error
+    assert dict(result.steps[0].outputs) == {"n": 3}
+    assert result.steps[0].checks == ()
