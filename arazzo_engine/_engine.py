@@ -252,6 +252,7 @@ class _Run:
         self.started = engine.clock()
         self.deadline = self.started + self.options.timeout if self.options.timeout else None
         self.finished: dict[WorkflowRef, RunResult] = {}
+        self.running: set[WorkflowRef] = set()  # workflows whose dependencies are running
         self.views: dict[str, WorkflowView] = {}
         self.tokens = TokenCache()
 
@@ -265,7 +266,22 @@ class _Run:
     ) -> RunResult:
         started_wall, started = time.time(), self.engine.clock()
         dependencies: list[RunResult] = []
+        self.running.add(workflow.ref)
         for ref in workflow.depends_on:  # WF-05: run each dependency once, first
+            if ref in self.running:  # a cycle (the validator reports it; this never loops)
+                return self._result(
+                    workflow,
+                    inputs,
+                    started_wall,
+                    started,
+                    [],
+                    {},
+                    RunError(
+                        "dependency-failed",
+                        f"workflows depend on each other in a cycle through {ref.workflow_id!r}",
+                        workflow.ref.workflow_id,
+                    ),
+                )
             if ref not in self.finished:
                 target = self.engine.plan.workflows[ref]
                 self.finished[ref] = await self.workflow(target, inputs, depth)
@@ -286,6 +302,7 @@ class _Run:
                     ),
                     dependencies=tuple(dependencies),
                 )
+        self.running.discard(workflow.ref)
         state = _WorkflowState(workflow, inputs)
         self.views[workflow.ref.workflow_id] = WorkflowView(inputs=MappingProxyType(dict(inputs)))
         try:

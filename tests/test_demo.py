@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.test_reports import assert_har_1_2, assert_valid_junit
@@ -141,3 +143,22 @@ def test_knock_demo_key_from_the_environment_is_masked() -> None:
     assert missing.stderr == (
         "arazzo: --input apiKey: environment variable KNOCK_API_KEY is not set\n"
     )
+
+
+def test_make_demo_itself() -> None:
+    """The README's first command, as a person runs it (the venv exists once `make test` ran)."""
+    if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "arazzo").exists():
+        pytest.skip("needs make and the project's .venv (make test creates both)")
+    result = subprocess.run(
+        ["make", "--no-print-directory", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    outputs = json.loads(result.stdout[result.stdout.index("{") :])
+    assert outputs["bulkStatus"] == "completed"
+    assert outputs["bulkOperationId"] and outputs["workflowRunId"]
+    assert result.stderr.count("pollBulkOperation") == 3

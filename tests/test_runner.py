@@ -620,3 +620,60 @@ def test_compressed_responses_are_read_once(tmp_path: Path) -> None:
     assert result.succeeded, result.error
     assert dict(result.steps[0].outputs) == {"n": 3}
     assert result.steps[0].checks == ()
+
+
+def test_a_dependency_cycle_fails_instead_of_looping(tmp_path: Path) -> None:
+    cycle = """\
+    workflows:
+      - {workflowId: a, dependsOn: [b], steps: [{stepId: s, operationId: getStatus}]}
+      - {workflowId: b, dependsOn: [a], steps: [{stepId: s, operationId: getStatus}]}
+    """
+    options = RunOptions(validate=False)  # the validator would refuse it (dependson-cycle)
+    engine = Engine(description(tmp_path, cycle), transport=Script({}).transport(), options=options)
+    result = engine.run_sync("a")
+    assert result.error and result.error.code == "dependency-failed"
+
+
+def test_a_workflow_of_another_arazzo_document_runs_as_a_step(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(__import__("tests.runner_support", fromlist=["API"]).API)
+    (tmp_path / "child.yaml").write_text(
+        textwrap.dedent(
+            """\
+            arazzo: 1.0.1
+            info: {title: child, version: '1'}
+            sourceDescriptions: [{name: api, url: api.yaml, type: openapi}]
+            components:
+              parameters:
+                limit: {name: limit, in: query, value: 7}
+            workflows:
+              - workflowId: count
+                steps:
+                  - stepId: list
+                    operationId: listItems
+                    parameters: [{reference: $components.parameters.limit}]
+                    outputs: {n: $response.body#/count}
+                outputs: {n: $steps.list.outputs.n}
+            """
+        )
+    )
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        textwrap.dedent(
+            """\
+            arazzo: 1.0.1
+            info: {title: parent, version: '1'}
+            sourceDescriptions: [{name: child, url: child.yaml, type: arazzo}]
+            workflows:
+              - workflowId: main
+                steps:
+                  - {stepId: call, workflowId: $sourceDescriptions.child.count, outputs: {n: $outputs.n}}
+                outputs: {n: $steps.call.outputs.n}
+            """
+        )
+    )
+    script = Script({"GET /v1/items": [json_response(200, {"items": [], "count": 5})]})
+    result = Engine(load(parent), transport=script.transport()).run_sync()
+    assert result.succeeded, result.error
+    assert dict(result.outputs) == {"n": 5}
+    # the child's components are its own (COMP-02)
+    assert script.seen[0].url.params["limit"] == "7"
