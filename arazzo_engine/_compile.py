@@ -108,10 +108,6 @@ class CompiledStep:
     problem: str | None = None  # why this step cannot run (found by validation too)
 
 
-def _empty() -> Mapping[str, Any]:
-    return MappingProxyType({})
-
-
 @dataclass(frozen=True, slots=True)
 class CompiledWorkflow:
     ref: WorkflowRef

@@ -269,18 +269,12 @@ class _Run:
         self.running.add(workflow.ref)
         for ref in workflow.depends_on:  # WF-05: run each dependency once, first
             if ref in self.running:  # a cycle (the validator reports it; this never loops)
-                return self._result(
+                return self._dependency_failed(
                     workflow,
                     inputs,
-                    started_wall,
-                    started,
-                    [],
-                    {},
-                    RunError(
-                        "dependency-failed",
-                        f"workflows depend on each other in a cycle through {ref.workflow_id!r}",
-                        workflow.ref.workflow_id,
-                    ),
+                    (started_wall, started),
+                    dependencies,
+                    f"workflows depend on each other in a cycle through {ref.workflow_id!r}",
                 )
             if ref not in self.finished:
                 target = self.engine.plan.workflows[ref]
@@ -288,19 +282,12 @@ class _Run:
             dependency = self.finished[ref]
             dependencies.append(dependency)
             if not dependency.succeeded:
-                return self._result(
+                return self._dependency_failed(
                     workflow,
                     inputs,
-                    started_wall,
-                    started,
-                    [],
-                    {},
-                    RunError(
-                        "dependency-failed",
-                        f"workflow {ref.workflow_id!r}, which this one depends on, failed",
-                        workflow.ref.workflow_id,
-                    ),
-                    dependencies=tuple(dependencies),
+                    (started_wall, started),
+                    dependencies,
+                    f"workflow {ref.workflow_id!r}, which this one depends on, failed",
                 )
         self.running.discard(workflow.ref)
         state = _WorkflowState(workflow, inputs)
@@ -332,6 +319,21 @@ class _Run:
             inputs=MappingProxyType(dict(inputs)), outputs=result.outputs
         )
         return result
+
+    def _dependency_failed(
+        self,
+        workflow: CompiledWorkflow,
+        inputs: Mapping[str, Any],
+        started: tuple[float, float],
+        dependencies: list[RunResult],
+        message: str,
+    ) -> RunResult:
+        """WF-05: a dependency that failed (or a cycle) fails the workflow before its steps."""
+        self.running.discard(workflow.ref)
+        error = RunError("dependency-failed", message, workflow.ref.workflow_id)
+        return self._result(
+            workflow, inputs, *started, [], {}, error, dependencies=tuple(dependencies)
+        )
 
     def _result(
         self,

@@ -36,6 +36,7 @@ from ._expressions import to_text as _to_text
 from ._loader import Description, display_name
 from ._openapi import HTTP_METHODS, Operation
 from ._reader import ParsedText, parse_text
+from ._words import json_kind
 
 __all__ = [
     "SCENARIO_SCHEMA",
@@ -302,7 +303,11 @@ def _explain(error: ValidationError) -> Iterator[tuple[str, str, bool]]:
     elif keyword == "type":
         wanted: Any = error.validator_value
         names = [wanted] if isinstance(wanted, str) else [str(name) for name in wanted]
-        yield pointer, f"{where} must be {' or '.join(names)}, not {_kind(error.instance)}", False
+        yield (
+            pointer,
+            f"{where} must be {' or '.join(names)}, not {json_kind(error.instance)}",
+            False,
+        )
     elif keyword == "minItems":
         yield pointer, f"{where} must list at least one response", False
     elif keyword in ("minimum", "maximum"):
@@ -318,18 +323,6 @@ def _dotted(path: list[Any]) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "the scenario"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
 
 
 def _json_text(value: Any) -> str:

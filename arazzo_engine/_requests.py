@@ -42,6 +42,7 @@ from ._serialization import (
     serialize_path,
     serialize_query,
 )
+from ._words import json_kind
 
 if TYPE_CHECKING:
     from ._masking import Masker
@@ -617,7 +618,7 @@ def _encode_body(
     if isinstance(payload, str):
         return payload, payload.encode("utf-8"), content_type
     raise RequestBuildError(
-        f"a {media} payload must be text or bytes; this one is {_kind(payload)} "
+        f"a {media} payload must be text or bytes; this one is {json_kind(payload)} "
         "(use a JSON content type to send structured data)"
     )
 
@@ -660,7 +661,7 @@ def _form_body(
     if not isinstance(payload, Mapping):
         raise RequestBuildError(
             f"an application/x-www-form-urlencoded payload must be an object or text; this one "
-            f"is {_kind(payload)}"
+            f"is {json_kind(payload)}"
         )
     value = _replace_structured(payload, body.replacements, "form")
     pairs: list[str] = []
@@ -689,7 +690,7 @@ def _multipart_body(
     if not isinstance(payload, Mapping):
         raise RequestBuildError(
             f"a multipart/form-data payload must be an object of parts; this one is "
-            f"{_kind(payload)}"
+            f"{json_kind(payload)}"
         )
     value = _replace_structured(payload, body.replacements, "form")
     files: list[tuple[str, tuple[str | None, bytes, str | None]]] = []
@@ -734,7 +735,7 @@ def _xml_body(body: BodyValue, content_type: str) -> tuple[Any, bytes | None, st
         return payload, payload, content_type
     if not isinstance(payload, str):
         raise RequestBuildError(
-            f"an XML payload must be text; this one is {_kind(payload)} (write the document as "
+            f"an XML payload must be text; this one is {json_kind(payload)} (write the document as "
             "a string)"
         )
     for target, value, selector in body.replacements:
@@ -821,7 +822,7 @@ def _set_by_pointer(document: Any, pointer: str, value: Any) -> Any:
             )
     else:
         raise RequestBuildError(
-            f"replacement target {pointer!r}: its parent is {_kind(parent)}, not an object or "
+            f"replacement target {pointer!r}: its parent is {json_kind(parent)}, not an object or "
             "an array"
         )
     return document
@@ -862,22 +863,6 @@ def _set_by_jsonpath(document: Any, query: str, value: Any) -> Any:
         pointer = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
         document = _set_by_pointer(document, pointer, _copy(value))
     return document
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    return f"a {type(value).__name__}"
 
 
 # --------------------------------------------------------------------------- records

@@ -22,6 +22,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ._words import json_kind
+
 __all__ = ["SCHEMA_VERSIONS", "SchemaError", "iter_schema_errors", "schema_for"]
 
 # major.minor -> the vendored schema file (the latest iteration of each, VER-02)
@@ -134,7 +136,7 @@ def _dotted(path: Any) -> str:
 
 _TYPE_WORDS = {
     "object": "an object",
-    "array": "a list",
+    "array": "an array",
     "string": "a string",
     "integer": "an integer",
     "number": "a number",
@@ -152,20 +154,6 @@ _PATTERN_WORDS = {
 }
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
-
-
 def _explain(error: ValidationError) -> Iterator[SchemaError]:
     path = list(error.absolute_path)
     where = _dotted(path)
@@ -181,7 +169,7 @@ def _explain(error: ValidationError) -> Iterator[SchemaError]:
         wanted = rule_value
         names = [wanted] if isinstance(wanted, str) else list(wanted)
         words = " or ".join(_TYPE_WORDS.get(name, name) for name in names)
-        message = f"{where} must be {words}, not {_kind(value)}"
+        message = f"{where} must be {words}, not {json_kind(value)}"
         if "string" in names and isinstance(value, int | float) and not isinstance(value, bool):
             message = f"{where} must be a string; quote it: '{value}'"
         yield SchemaError(pointer, message)

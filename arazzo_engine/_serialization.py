@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+from ._words import json_kind
+
 __all__ = [
     "DEFAULT_STYLES",
     "STYLES_BY_LOCATION",
@@ -196,7 +198,7 @@ def serialize_query(
     if style == "deepObject":
         if not isinstance(value, Mapping):
             raise SerializationError(
-                f"style deepObject needs an object; the value is {_kind(value)}"
+                f"style deepObject needs an object; the value is {json_kind(value)}"
             )
         return _deep_object(name, value, encode)
     raise SerializationError(
@@ -244,17 +246,3 @@ def serialize_cookie(
             return [(name, item) for item in _items(value, encode)]
         return [(name, ",".join(_items(value, encode)))]
     return [(name, encode(scalar_text(value)))]
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    return f"a {type(value).__name__}"
