@@ -677,3 +677,21 @@ def test_a_workflow_of_another_arazzo_document_runs_as_a_step(tmp_path: Path) ->
     assert dict(result.outputs) == {"n": 5}
     # the child's components are its own (COMP-02)
     assert script.seen[0].url.params["limit"] == "7"
+
+
+def test_an_asgi_app_can_stand_in_for_the_api(tmp_path: Path) -> None:
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        assert scope["type"] == "http" and scope["path"] == "/v1/status"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b'{"ok": true}'})
+
+    single = "workflows: [{workflowId: w, steps: [{stepId: s, operationId: getStatus, outputs: {ok: $response.body#/ok}}]}]\n"
+    engine = Engine(description(tmp_path, single), transport=httpx.ASGITransport(app=app))
+    result = engine.run_sync()
+    assert result.succeeded and dict(result.steps[0].outputs) == {"ok": True}
