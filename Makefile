@@ -32,6 +32,8 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_expressions.py
 	$(BIN)/python benchmarks/bench_run.py
+	$(BIN)/python benchmarks/bench_many.py
+	$(BIN)/python benchmarks/bench_validate.py
 
 rules: $(STAMP)
 	$(BIN)/python -m arazzo_engine._rules > docs/rules.md
