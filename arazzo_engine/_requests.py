@@ -396,8 +396,12 @@ def build_request(
         # Accept, Content-Type and Authorization headers are not described by parameters in
         # OpenAPI, and a security scheme's own key is a credential: neither deserves a word.
         implicit = location == "header" and parameter.name.lower() in _IGNORED_HEADER_DEFINITIONS
-        credential = key in _credential_keys(operation, resolver)
-        if definition is None and location != "querystring" and not implicit and not credential:
+        if (
+            definition is None
+            and location != "querystring"
+            and not implicit
+            and key not in _credential_keys(operation, resolver)
+        ):
             parts.warnings.append(
                 f"{location} parameter {parameter.name!r} is not declared by "
                 f"{_describe(operation)}; sent with the defaults for {location}"
