@@ -127,6 +127,19 @@ def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="SCENARIO",
         help="answer every request from a mock scenario instead of the network",
     )
+    run.add_argument(
+        "--inputs-file",
+        metavar="ROWS.jsonl",
+        help="batch: run the workflow once per line (a JSON object of inputs, merged over "
+        "--inputs and --input); one JSON result line per row on stdout as each finishes",
+    )
+    run.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        metavar="N",
+        help="batch: how many rows run at once (default 8)",
+    )
     run.add_argument("--report", metavar="FILE.json", help="write the whole run as JSON")
     run.add_argument("--junit", metavar="FILE.xml", help="write a JUnit XML report")
     run.add_argument("--har", metavar="FILE.har", help="write every HTTP exchange as HAR 1.2")
@@ -505,6 +518,22 @@ def _run(arguments: argparse.Namespace) -> int:
         transport = mock.transport()
 
     options = _run_options(arguments, overrides)
+    if arguments.inputs_file is not None:
+        from ._batch import read_rows, run_batch
+
+        if arguments.report or arguments.junit or arguments.har:
+            _fail("--report, --junit and --har describe one run; a batch writes result lines")
+        rows = read_rows(arguments.inputs_file)
+        engine = Engine(description, options=options, transport=transport, credentials=credentials)
+        return run_batch(
+            engine,
+            workflow.workflow_id,
+            inputs,
+            rows,
+            concurrency=arguments.concurrency,
+            masker=masker,
+            schema=_input_schema(document, workflow),
+        )
     view = LiveView(sys.stderr, masker)
     hooks = RunHooks(
         on_step_start=view.step_started, on_step_end=view.step_ended, on_exchange=view.exchange
