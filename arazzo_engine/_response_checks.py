@@ -226,7 +226,11 @@ def _sentences(error: Exception, name: str, response: httpx.Response) -> list[st
         for schema_error in schema_errors[:MAX_SCHEMA_PROBLEMS]:
             path = getattr(schema_error, "absolute_path", ())
             where = "".join(f"/{part}" for part in path) or "/"
-            message = getattr(schema_error, "message", str(schema_error))
+            # Not getattr(..., str(error)): str() of a jsonschema error pretty-prints the whole
+            # schema and instance, which costs milliseconds per problem.
+            message = (
+                schema_error.message if hasattr(schema_error, "message") else str(schema_error)
+            )
             sentences.append(
                 f"{name}: the response body does not match the schema at {where}: {message}"
             )
