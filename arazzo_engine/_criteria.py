@@ -267,8 +267,8 @@ def _jsonpath_check(condition: str, version: str, template: Template | None) -> 
             assert template is not None
             query, is_filter = _compile_jsonpath(template.render(evaluation), version)
         data = _json_subject(subject)
-        nodes = query.findall(data)
-        if nodes:
+        # Passing needs one node, not all of them: stop at the first (OAI #423).
+        if query.match(data) is not None:
             return CriterionResult(True)
         if is_filter:
             return CriterionResult(False, f"{condition} is false for {_clip(to_text(data))}")
