@@ -34,10 +34,11 @@ from elementpath.xpath31 import XPath31Parser
 from ._exceptions import ExpressionEvaluationError, ExpressionSyntaxError
 from ._expressions import (
     EvaluationContext,
+    MemberAccess,
     RuntimeExpression,
     Template,
     compile_condition,
-    compile_expression,
+    compile_member_access,
     compile_template,
     resolve_pointer_tokens,
     to_text,
@@ -92,7 +93,7 @@ class CompiledCriterion:
         *,
         type: str,
         version: str,
-        context: RuntimeExpression | None,
+        context: MemberAccess | None,
         check: Callable[[EvaluationContext, Any], CriterionResult],
         expressions: tuple[RuntimeExpression, ...],
         notes: tuple[str, ...] = (),
@@ -164,7 +165,7 @@ def compile_criterion(
         "jsonpointer": _jsonpointer_check,
     }
     check = builders[kind](condition, chosen, template)
-    expressions = (context_expression, *(template.expressions if template else ()))
+    expressions = (context_expression.expression, *(template.expressions if template else ()))
     return CompiledCriterion(
         condition,
         type=kind,
@@ -175,13 +176,15 @@ def compile_criterion(
     )
 
 
-def _compile_context(context: str | None, arazzo_version: str) -> RuntimeExpression | None:
+def _compile_context(context: str | None, arazzo_version: str) -> MemberAccess | None:
+    """A criterion's or selector's context: one runtime expression, possibly followed by
+    members (the 1.1 text's own regex example writes `$response.body.status`)."""
     if context is None:
         return None
     text = context.strip()
     if text.startswith("{$") and text.endswith("}"):
         text = text[1:-1]  # EMB-03: a braced context is read as the bare expression
-    return compile_expression(text, version=arazzo_version)
+    return compile_member_access(text, version=arazzo_version)
 
 
 def _embedded(condition: str, arazzo_version: str) -> Template | None:
@@ -343,7 +346,7 @@ class CompiledSelector:
 
     def __init__(
         self,
-        context: RuntimeExpression,
+        context: MemberAccess,
         selector: str,
         kind: str,
         select: Callable[[Any], Any],
@@ -352,7 +355,7 @@ class CompiledSelector:
         self.selector = selector
         self.type = kind
         self._select = select
-        self.expressions = (context,)
+        self.expressions = (context.expression,)
 
     def evaluate(self, context: EvaluationContext) -> Any:
         subject = self._context.evaluate(context)

@@ -125,9 +125,6 @@ EXCEPTIONS: dict[str, str] = {
     "jentic-arazzo-engine/runner/tests/fixtures/spotify/spotify.arazzo.yaml": (
         "reads step values as $steps.<id>.<name> without '.outputs.', which the 1.1 grammar requires and this engine requires in both versions (FEATURES.md section 21)"
     ),
-    "jentic-arazzo-engine/runner/tests/fixtures/train/train.arazzo.yaml": (
-        "generated ids with spaces (a step 'Search Articles by Keyword_Search Articles_0', outputs with spaces) and operationPaths without a runtime expression"
-    ),
     "jentic-arazzo-engine/runner/tests/fixtures/xkcd/xkcd.arazzo.yaml": (
         "reads step values as $steps.<id>.<name> without '.outputs.', which the 1.1 grammar requires and this engine requires in both versions (FEATURES.md section 21)"
     ),

@@ -218,3 +218,9 @@ def test_xpath_replacement_sets_text_and_attributes() -> None:
     assert 'price="9"' in priced
     with pytest.raises(ExpressionEvaluationError):
         apply_xpath_replacement(XML, "//nothing", 1)
+
+
+def test_a_context_may_read_members_as_the_1_1_regex_example_does() -> None:
+    criterion = compile_criterion("^pend", context="$response.body.status", type="regex")
+    assert criterion.evaluate(context({"status": "pending"})).passed
+    assert [e.text for e in criterion.expressions] == ["$response.body"]

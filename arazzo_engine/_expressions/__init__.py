@@ -13,7 +13,8 @@ from ._context import (
     SourceDescriptionView,
     WorkflowView,
 )
-from ._runtime import RuntimeExpression, compile_expression, resolve_pointer_tokens
+from ._pointer import pointer_tokens, resolve_pointer_tokens
+from ._runtime import SOURCES, VERSIONS, RuntimeExpression, compile_expression
 from ._template import (
     CompiledValue,
     MemberAccess,
@@ -26,6 +27,8 @@ from ._text import to_text
 
 __all__ = [
     "MISSING",
+    "SOURCES",
+    "VERSIONS",
     "CompiledValue",
     "Condition",
     "ConditionResult",
@@ -42,6 +45,7 @@ __all__ = [
     "compile_template",
     "compile_value",
     "loose_equals",
+    "pointer_tokens",
     "resolve_pointer_tokens",
     "to_text",
 ]

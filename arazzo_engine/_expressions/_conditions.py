@@ -1,38 +1,44 @@
-"""Simple conditions: a written grammar (docs/conditions.md), never ``eval``.
+"""Simple conditions: the grammar written down in docs/conditions.md, never ``eval``.
 
 ::
 
-    condition  := or
-    or         := and ( "||" and )*
-    and        := not ( "&&" not )*
-    not        := "!" not | cmp
-    cmp        := operand ( ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) operand )?
-    operand    := primary ( "." member | "[" index "]" )*
-    primary    := literal | runtime-expression | "(" or ")"
-    literal    := "true" | "false" | "null" | number | 'single-quoted'
+    condition  = or
+    or         = and { "||" and }
+    and        = comparison { "&&" comparison }
+    comparison = unary [ ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) unary ]
+    unary      = "!" unary | operand
+    operand    = primary { "." member | "[" index "]" }
+    primary    = literal | runtime-expression | "(" or ")"
+    literal    = "true" | "false" | "null" | number | 'single-quoted'
 
-A condition is compiled once into a tree of small nodes; evaluating it never
-raises: a value that is not there is *undefined* (compared as null), and the
-condition passes only when it evaluates to boolean ``true`` (COND-05).
+A condition is compiled once into a tree of closures. Evaluating it never raises: a value
+that is not there is *undefined* (compared as null), and the condition passes only when it
+evaluates to boolean ``true`` (COND-05). Only a failure pays for its explanation: the tree is
+walked a second time, noting what each part was, to write ``ConditionResult.reason``.
 """
 
 from __future__ import annotations
 
-import math
+import json
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from .._exceptions import ExpressionEvaluationError, ExpressionSyntaxError
 from ._context import EvaluationContext
-from ._runtime import RuntimeExpression, compile_expression
+from ._runtime import RuntimeExpression, check_version, compile_expression
 
 __all__ = ["Condition", "ConditionResult", "compile_condition", "loose_equals"]
 
 
 class _Undefined:
+    """What a runtime expression that names nothing evaluates to inside a condition."""
+
+    __slots__ = ()
+
     def __repr__(self) -> str:
         return "undefined"
 
@@ -42,6 +48,8 @@ UNDEFINED: Final = _Undefined()
 
 @dataclass(frozen=True, slots=True)
 class ConditionResult:
+    """Whether a condition passed; when it did not, ``reason`` says why, in words."""
+
     passed: bool
     reason: str | None = None
 
@@ -50,138 +58,250 @@ class ConditionResult:
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# A runtime expression runs over these; after '#' a JSON Pointer may hold more (COND-02).
+_MEMBER = re.compile(r"[A-Za-z0-9_\-$@]+")
+# COND-02: a runtime expression runs over these; after '#' its pointer runs on to
+# whitespace or a character that is an operator, a bracket or a quote here.
 _EXPRESSION_HEAD = re.compile(r"\$[A-Za-z0-9_\-.]*")
 _POINTER_TAIL = re.compile(r"#[^\s()\[\]!=<>&|']*")
-_MEMBER = re.compile(r"[A-Za-z0-9_\-$]+")
-_SCALAR_SOURCES = frozenset({"url", "method", "statusCode", "self"})
 _OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", ".")
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_SCALAR_SOURCES = frozenset({"url", "method", "statusCode", "self"})
+_HINTS = {
+    "=": "'==' (equality is written '==')",
+    "&": "'&&'",
+    "|": "'||'",
+    "{": "an operand or an operator ('{' does not open anything in a condition)",
+}
+_MAX_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
 class _Token:
-    kind: str  # "op", "number", "string", "word", "expr", "end"
+    kind: str  # op, number, string, word, member, expr, bad, end
     text: str
     start: int
     value: Any = None
 
 
-def _tokens(text: str, version: str, strict: bool, notes: list[str]) -> list[_Token]:
-    tokens: list[_Token] = []
-    position = 0
-    length = len(text)
-    while position < length:
+class _Tokenizer:
+    def __init__(self, text: str, version: str, strict: bool, notes: list[str]) -> None:
+        self.text = text
+        self.version = version
+        self.strict = strict
+        self.notes = notes
+
+    def tokens(self) -> list[_Token]:
+        text = self.text
+        tokens: list[_Token] = []
+        position = 0
+        while position < len(text):
+            char = text[position]
+            if char.isspace():
+                position += 1
+                continue
+            found = self.token(position)
+            tokens.extend(found)
+            if found[-1].kind == "bad":
+                break
+            position = found[-1].start + len(found[-1].text)
+        tokens.append(_Token("end", "", len(text)))
+        return tokens
+
+    def token(self, position: int) -> list[_Token]:
+        text = self.text
         char = text[position]
-        if char.isspace():
-            position += 1
-            continue
         if char == "$":
-            tokens.extend(_expression_tokens(text, position, version))
-            position = tokens[-1].start + len(tokens[-1].text)
-            continue
+            return self.expression(position)
         if char == "'":
-            string, end = _string(text, position)
-            tokens.append(_Token("string", text[position:end], position, string))
-            position = end
-            continue
+            return [self.quoted(position, "'")]
         if char == '"':
-            if strict:
-                raise ExpressionSyntaxError(
-                    text, position + 1, "a single-quoted string ('...'); conditions quote with '"
-                )
-            end = text.find('"', position + 1)
-            if end < 0:
-                raise ExpressionSyntaxError(text, len(text) + 1, 'a closing " for the string')
-            notes.append(
-                f"the string at column {position + 1} is double-quoted; the spec quotes strings "
-                "in conditions with single quotes"
+            if self.strict:
+                return [_Token("bad", char, position, "a single-quoted string ('...')")]
+            self.notes.append(
+                f"the string at column {position + 1} is double-quoted; conditions quote "
+                "strings with single quotes"
             )
-            tokens.append(
-                _Token("string", text[position : end + 1], position, text[position + 1 : end])
-            )
-            position = end + 1
-            continue
-        number = _NUMBER.match(text, position)
-        if number and (char.isdigit() or char == "-"):
-            literal = number.group()
-            value = float(literal) if any(c in literal for c in ".eE") else int(literal)
-            tokens.append(_Token("number", literal, position, value))
-            position = number.end()
-            continue
+            return [self.quoted(position, '"')]
+        if char.isdigit() or (char == "-" and text[position + 1 : position + 2].isdigit()):
+            number = _NUMBER.match(text, position)
+            if number:
+                literal = number.group()
+                is_float = any(c in literal for c in ".eE")
+                value = float(literal) if is_float else int(literal)
+                return [_Token("number", literal, position, value)]
         word = _WORD.match(text, position)
         if word:
-            tokens.append(_Token("word", word.group(), position))
-            position = word.end()
-            continue
+            return [_Token("word", word.group(), position)]
         for symbol in _OPERATORS:
             if text.startswith(symbol, position):
-                tokens.append(_Token("op", symbol, position))
-                position += len(symbol)
+                operator_token = _Token("op", symbol, position)
+                if symbol == "." and (member := _MEMBER.match(text, position + 1)):
+                    return [operator_token, _Token("member", member.group(), position + 1)]
+                return [operator_token]
+        return [_Token("bad", char, position, _HINTS.get(char, "an operand or an operator"))]
+
+    def quoted(self, start: int, quote: str) -> _Token:
+        text = self.text
+        position = start + 1
+        pieces: list[str] = []
+        while True:
+            end = text.find(quote, position)
+            if end < 0:
+                return _Token("bad", text[start:], len(text), f"a closing {quote} for the string")
+            pieces.append(text[position:end])
+            if quote == "'" and text.startswith("''", end):
+                pieces.append("'")  # '' is a quote inside a single-quoted string
+                position = end + 2
+                continue
+            return _Token("string", text[start : end + 1], start, "".join(pieces))
+
+    def expression(self, start: int) -> list[_Token]:
+        """The longest prefix that is a runtime expression, then member accesses (COND-02)."""
+        text = self.text
+        head = _EXPRESSION_HEAD.match(text, start)
+        assert head is not None  # the text has a '$' here
+        end = head.end()
+        tail = _POINTER_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        candidate = text[start:end]
+        members: list[str] = []
+        first_error: ExpressionSyntaxError | None = None
+        while True:
+            try:
+                expression = compile_expression(candidate, version=self.version)
                 break
-        else:
-            raise ExpressionSyntaxError(text, position + 1, "an operand or an operator")
-    tokens.append(_Token("end", "", length))
-    return tokens
+            except ExpressionSyntaxError as error:
+                first_error = first_error or error
+                cut = candidate.rfind(".")
+                if "#" in candidate or cut <= 0:
+                    return [self.bad_expression(start, first_error)]
+                members.insert(0, candidate[cut + 1 :])
+                candidate = candidate[:cut]
+        if members and expression.source in _SCALAR_SOURCES:
+            assert first_error is not None
+            return [self.bad_expression(start, first_error)]
+        if not all(members):  # `$response.body.` or `$response.body..x`
+            dangling = start + len(candidate) + 1
+            for member in members:
+                if not member:
+                    break
+                dangling += len(member) + 1
+            return [_Token("bad", ".", dangling, "a member name after '.'")]
+        tokens = [_Token("expr", candidate, start, expression)]
+        position = start + len(candidate)
+        for member in members:
+            tokens.append(_Token("op", ".", position))
+            tokens.append(_Token("member", member, position + 1))
+            position += 1 + len(member)
+        return tokens
+
+    def bad_expression(self, start: int, error: ExpressionSyntaxError) -> _Token:
+        return _Token("bad", self.text[start:], start + error.column - 1, error.expected)
 
 
-def _string(text: str, start: int) -> tuple[str, int]:
-    position = start + 1
-    pieces: list[str] = []
-    while True:
-        end = text.find("'", position)
-        if end < 0:
-            raise ExpressionSyntaxError(text, len(text) + 1, "a closing ' for the string")
-        pieces.append(text[position:end])
-        if text.startswith("''", end):
-            pieces.append("'")
-            position = end + 2
-            continue
-        return "".join(pieces), end + 1
+# --- values and comparisons (COND-04) ---------------------------------------------------------
 
 
-def _expression_tokens(text: str, start: int, version: str) -> list[_Token]:
-    """The longest prefix that is a runtime expression, then member accesses (COND-02)."""
-    head = _EXPRESSION_HEAD.match(text, start)
-    assert head is not None
-    end = head.end()
-    tail = _POINTER_TAIL.match(text, end)
-    if tail:
-        end = tail.end()
-    candidate = text[start:end]
-    members: list[str] = []
-    first_error: ExpressionSyntaxError | None = None
-    while True:
-        try:
-            expression = compile_expression(candidate, version=version)
-            break
-        except ExpressionSyntaxError as error:
-            first_error = first_error or error
-            cut = candidate.rfind(".")
-            if "#" in candidate or cut <= 0:
-                raise ExpressionSyntaxError(
-                    text, start + first_error.column, first_error.expected
-                ) from None
-            members.insert(0, candidate[cut + 1 :])
-            candidate = candidate[:cut]
-    if members and expression.source in _SCALAR_SOURCES:
-        assert first_error is not None
-        raise ExpressionSyntaxError(text, start + first_error.column, first_error.expected)
-    tokens = [_Token("expr", candidate, start, expression)]
-    position = start + len(candidate)
-    for member in members:
-        tokens.append(_Token("op", ".", position))
-        tokens.append(_Token("word", member, position + 1))
-        position += 1 + len(member)
-    return tokens
+def _number(value: Any) -> int | float | None:
+    """A number, or a string that is one in JSON's number syntax; None otherwise."""
+    kind = value.__class__
+    if kind is int or kind is float:
+        return value  # type: ignore[no-any-return]
+    if kind is bool or value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value) if any(c in value for c in ".eE") else int(value)
+    return None
+
+
+def loose_equals(left: Any, right: Any) -> bool:
+    """``==`` by the comparison rules of COND-04 (docs/conditions.md)."""
+    if left is UNDEFINED:
+        left = None
+    if right is UNDEFINED:
+        right = None
+    if left is None or right is None:
+        return left is None and right is None
+    left_bool, right_bool = isinstance(left, bool), isinstance(right, bool)
+    if left_bool or right_bool:
+        return left_bool and right_bool and left == right
+    if isinstance(left, str) and isinstance(right, str):
+        return left.casefold() == right.casefold()
+    if isinstance(left, int | float) or isinstance(right, int | float):
+        a, b = _number(left), _number(right)
+        return a is not None and b is not None and a == b
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        return left.keys() == right.keys() and all(loose_equals(left[k], right[k]) for k in left)
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(map(loose_equals, left, right))
+    return False
+
+
+_ORDERINGS: Final[Mapping[str, Callable[[Any, Any], bool]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _ordered(left: Any, right: Any, compare: Callable[[Any, Any], bool]) -> bool:
+    a, b = _number(left), _number(right)
+    if a is not None and b is not None:
+        return compare(a, b)
+    if isinstance(left, str) and isinstance(right, str):
+        return compare(left.casefold(), right.casefold())
+    return False
+
+
+def _show(value: Any) -> str:
+    if value is UNDEFINED:
+        return "undefined"
+    if isinstance(value, str):
+        shown = repr(value)
+    elif value is None or isinstance(value, bool | int | float):
+        shown = json.dumps(value)
+    elif isinstance(value, Mapping):
+        shown = f"an object of {len(value)} members"
+    elif isinstance(value, list | tuple):
+        shown = f"an array of {len(value)} items"
+    else:
+        shown = str(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _member(base: Any, key: str | int) -> Any:
+    """``base.key`` or ``base[key]``: an object's member, an array's element; else undefined."""
+    if isinstance(base, str) and base[:1] in ("{", "["):
+        try:  # a body that holds JSON although its media type did not say so
+            base = json.loads(base)
+        except ValueError:
+            return UNDEFINED
+    if isinstance(base, Mapping):
+        return base.get(str(key), UNDEFINED)
+    if isinstance(base, list | tuple):
+        if isinstance(key, str):
+            key = int(key) if key.isascii() and key.isdigit() else -1
+        return base[key] if 0 <= key < len(base) else UNDEFINED
+    return UNDEFINED
 
 
 # --- the tree ---------------------------------------------------------------------------------
 
+_Fast = Callable[[EvaluationContext], Any]
+
 
 class _Node:
-    __slots__ = ()
+    """A parsed part of a condition: ``fast`` evaluates it; ``trace`` also notes values."""
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
+    __slots__ = ("fast",)
+
+    fast: _Fast
+
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
         raise NotImplementedError
 
 
@@ -190,8 +310,9 @@ class _Literal(_Node):
 
     def __init__(self, constant: Any) -> None:
         self.constant = constant
+        self.fast = lambda context: constant
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
         return self.constant
 
 
@@ -200,16 +321,23 @@ class _Expression(_Node):
 
     def __init__(self, expression: RuntimeExpression) -> None:
         self.expression = expression
+        evaluate = expression.evaluate
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
+        def fast(context: EvaluationContext) -> Any:
+            try:
+                return evaluate(context)
+            except ExpressionEvaluationError:
+                return UNDEFINED
+
+        self.fast = fast
+
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
         try:
             found = self.expression.evaluate(context)
         except ExpressionEvaluationError as error:
-            if notes is not None:
-                notes.append(f"{self.expression.text} is undefined ({error.reason})")
+            notes.append(f"{self.expression.text} is undefined: {error.reason}")
             return UNDEFINED
-        if notes is not None:
-            notes.append(f"{self.expression.text} = {_show(found)}")
+        notes.append(f"{self.expression.text} = {_show(found)}")
         return found
 
 
@@ -220,17 +348,19 @@ class _Access(_Node):
         self.target = target
         self.key = key
         self.text = text
+        target_fast = target.fast
+        self.fast = lambda context: _member(target_fast(context), key)
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
-        base = self.target.value(context, notes)
-        key = self.key
-        if isinstance(base, Mapping) and isinstance(key, str) and key in base:
-            return base[key]
-        if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
-            return base[key] if key >= 0 else UNDEFINED
-        if base is not UNDEFINED and notes is not None:
-            notes.append(f"{self.text} is undefined")
-        return UNDEFINED
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
+        base = self.target.trace(context, notes)
+        found = _member(base, self.key)
+        if found is UNDEFINED and base is not UNDEFINED:
+            notes.append(f"{self.text} is undefined ({_show(base)} has no such member)")
+        return found
+
+
+def _falsy(value: Any) -> bool:
+    return value is False or value is None or value is UNDEFINED
 
 
 class _Not(_Node):
@@ -238,122 +368,105 @@ class _Not(_Node):
 
     def __init__(self, operand: _Node) -> None:
         self.operand = operand
+        operand_fast = operand.fast
+        self.fast = lambda context: _falsy(operand_fast(context))  # COND-06
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
-        found = self.operand.value(context, notes)
-        return found is False or found is None or found is UNDEFINED  # COND-06
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
+        return _falsy(self.operand.trace(context, notes))
 
 
 class _Logical(_Node):
-    __slots__ = ("is_and", "left", "right")
+    """``a && b && ...`` or ``a || b || ...``; only boolean true is true (COND-07)."""
 
-    def __init__(self, left: _Node, right: _Node, is_and: bool) -> None:
-        self.left = left
-        self.right = right
+    __slots__ = ("is_and", "operands")
+
+    def __init__(self, operands: list[_Node], is_and: bool) -> None:
+        self.operands = tuple(operands)
         self.is_and = is_and
+        fasts = tuple(node.fast for node in operands)
+        if is_and and len(fasts) == 2:
+            first, second = fasts
+            self.fast = lambda context: first(context) is True and second(context) is True
+        elif is_and:
+            self.fast = lambda context: all(fast(context) is True for fast in fasts)
+        else:
+            self.fast = lambda context: any(fast(context) is True for fast in fasts)
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
-        left = self.left.value(context, notes) is True  # strict truth (COND-07)
-        if self.is_and and not left:
-            return False
-        if not self.is_and and left:
-            return True
-        return self.right.value(context, notes) is True
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
+        for node in self.operands:
+            if (node.trace(context, notes) is True) is not self.is_and:
+                return not self.is_and
+        return self.is_and
 
 
 class _Comparison(_Node):
-    __slots__ = ("left", "operator", "right")
+    __slots__ = ("left", "right", "symbol")
 
-    def __init__(self, left: _Node, operator: str, right: _Node) -> None:
+    def __init__(self, left: _Node, symbol: str, right: _Node) -> None:
         self.left = left
-        self.operator = operator
+        self.symbol = symbol
         self.right = right
+        if symbol in ("==", "!="):
+            equals = _equality(left, right)
+            self.fast = equals if symbol == "==" else (lambda context: not equals(context))
+        else:
+            compare = _ORDERINGS[symbol]
+            left_fast, right_fast = left.fast, right.fast
+            self.fast = lambda context: _ordered(left_fast(context), right_fast(context), compare)
 
-    def value(self, context: EvaluationContext, notes: list[str] | None) -> Any:
-        left = self.left.value(context, notes)
-        right = self.right.value(context, notes)
-        if self.operator == "==":
+    def trace(self, context: EvaluationContext, notes: list[str]) -> Any:
+        left = self.left.trace(context, notes)
+        right = self.right.trace(context, notes)
+        if self.symbol == "==":
             return loose_equals(left, right)
-        if self.operator == "!=":
+        if self.symbol == "!=":
             return not loose_equals(left, right)
-        return _order(left, right, self.operator)
+        return _ordered(left, right, _ORDERINGS[self.symbol])
 
 
-def _normal(value: Any) -> Any:
-    return None if value is UNDEFINED else value
+def _equality(left: _Node, right: _Node) -> _Fast:
+    """``left == right``, with a quicker path for the usual comparison with a literal."""
+    if isinstance(left, _Literal) and not isinstance(right, _Literal):
+        left, right = right, left
+    left_fast = left.fast
+    if isinstance(right, _Literal):
+        constant = right.constant
+        kind = constant.__class__
+        if kind is int or kind is float:
 
+            def equals_number(context: EvaluationContext) -> bool:
+                value = left_fast(context)
+                if value.__class__ is int or value.__class__ is float:
+                    return bool(value == constant)
+                return loose_equals(value, constant)
 
-def _as_number(value: Any) -> float | int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        stripped = value.strip()
-        if _NUMBER.fullmatch(stripped):
-            number = float(stripped)
-            return int(number) if number.is_integer() and "." not in stripped else number
-    return None
+            return equals_number
+        if kind is str:
+            folded = constant.casefold()
 
+            def equals_text(context: EvaluationContext) -> bool:
+                value = left_fast(context)
+                if value.__class__ is str:
+                    return bool(value.casefold() == folded)
+                return loose_equals(value, constant)
 
-def loose_equals(left: Any, right: Any) -> bool:
-    """Equality by the comparison rules of COND-04."""
-    left, right = _normal(left), _normal(right)
-    if left is None or right is None:
-        return left is None and right is None
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left == right
-    if isinstance(left, str) and isinstance(right, str):
-        return left.casefold() == right.casefold()
-    if isinstance(left, int | float) or isinstance(right, int | float):
-        a, b = _as_number(left), _as_number(right)
-        return a is not None and b is not None and math.isclose(a, b, rel_tol=0.0, abs_tol=0.0)
-    if isinstance(left, Mapping) and isinstance(right, Mapping):
-        return left.keys() == right.keys() and all(loose_equals(left[k], right[k]) for k in left)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(map(loose_equals, left, right))
-    return False
-
-
-def _order(left: Any, right: Any, symbol: str) -> bool:
-    left, right = _normal(left), _normal(right)
-    a, b = _as_number(left), _as_number(right)
-    pair: tuple[Any, Any]
-    if a is not None and b is not None:
-        pair = (a, b)
-    elif isinstance(left, str) and isinstance(right, str):
-        pair = (left.casefold(), right.casefold())
-    else:
-        return False
-    return bool(_ORDERINGS[symbol](*pair))
-
-
-_ORDERINGS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        shown = repr(value)
-    elif value is None:
-        shown = "null"
-    elif isinstance(value, bool):
-        shown = "true" if value else "false"
-    elif isinstance(value, dict | list):
-        shown = f"{type(value).__name__} of {len(value)}"
-    else:
-        shown = str(value)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
+            return equals_text
+    right_fast = right.fast
+    return lambda context: loose_equals(left_fast(context), right_fast(context))
 
 
 # --- parsing ----------------------------------------------------------------------------------
+
+_VALUE = "a value: a runtime expression ($...), a number, 'a string', true, false or null"
 
 
 class _Parser:
     def __init__(self, text: str, version: str, strict: bool) -> None:
         self.text = text
         self.notes: list[str] = []
-        self.tokens = _tokens(text, version, strict, self.notes)
+        self.tokens = _Tokenizer(text, version, strict, self.notes).tokens()
         self.index = 0
+        self.depth = 0
         self.expressions: list[RuntimeExpression] = []
 
     @property
@@ -361,66 +474,71 @@ class _Parser:
         return self.tokens[self.index]
 
     def fail(self, expected: str) -> ExpressionSyntaxError:
-        return ExpressionSyntaxError(self.text, self.current.start + 1, expected)
-
-    def accept(self, operator: str) -> bool:
         token = self.current
-        if token.kind == "op" and token.text == operator:
+        if token.kind == "bad":
+            expected = token.value
+        return ExpressionSyntaxError(self.text, token.start + 1, expected)
+
+    def accept(self, symbol: str) -> bool:
+        token = self.current
+        if token.kind == "op" and token.text == symbol:
             self.index += 1
             return True
         return False
+
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise self.fail(f"a simpler condition (at most {_MAX_DEPTH} nested '(' or '!')")
 
     def parse(self) -> _Node:
         if self.current.kind == "end":
             raise self.fail("a condition")
         node = self.parse_or()
-        if self.current.kind != "end":
-            if self.current.kind == "op" and self.current.text in (
-                "==",
-                "!=",
-                "<",
-                "<=",
-                ">",
-                ">=",
-            ):
+        token = self.current
+        if token.kind != "end":
+            if token.kind == "op" and token.text in _COMPARISONS:
                 raise self.fail("'&&', '||' or the end (comparisons do not chain; use parentheses)")
-            raise self.fail("an operator ('==', '&&', '||', ...) or the end of the condition")
+            raise self.fail("an operator ('==', '!=', '<', '&&', '||', ...) or the end")
         return node
 
     def parse_or(self) -> _Node:
-        node = self.parse_and()
+        operands = [self.parse_and()]
         while self.accept("||"):
-            node = _Logical(node, self.parse_and(), is_and=False)
-        return node
+            operands.append(self.parse_and())
+        return operands[0] if len(operands) == 1 else _Logical(operands, is_and=False)
 
     def parse_and(self) -> _Node:
-        node = self.parse_not()
+        operands = [self.parse_comparison()]
         while self.accept("&&"):
-            node = _Logical(node, self.parse_not(), is_and=True)
-        return node
-
-    def parse_not(self) -> _Node:
-        if self.accept("!"):
-            return _Not(self.parse_not())
-        return self.parse_comparison()
+            operands.append(self.parse_comparison())
+        return operands[0] if len(operands) == 1 else _Logical(operands, is_and=True)
 
     def parse_comparison(self) -> _Node:
-        left = self.parse_operand()
+        left = self.parse_unary()
         token = self.current
-        if token.kind == "op" and token.text in ("==", "!=", "<", "<=", ">", ">="):
+        if token.kind == "op" and token.text in _COMPARISONS:
             self.index += 1
-            return _Comparison(left, token.text, self.parse_operand())
+            return _Comparison(left, token.text, self.parse_unary())
         return left
+
+    def parse_unary(self) -> _Node:
+        if self.accept("!"):
+            self.nested()
+            node = _Not(self.parse_unary())
+            self.depth -= 1
+            return node
+        return self.parse_operand()
 
     def parse_operand(self) -> _Node:
         node = self.parse_primary()
         while True:
             if self.accept("."):
                 token = self.current
-                if token.kind not in ("word", "number"):
+                if token.kind != "member":
                     raise self.fail("a member name after '.'")
                 self.index += 1
-                node = _Access(node, token.text, f".{token.text}")
+                node = _Access(node, token.text, f"{_text_of(node)}.{token.text}")
             elif self.accept("["):
                 token = self.current
                 if token.kind == "number" and isinstance(token.value, int):
@@ -432,7 +550,7 @@ class _Parser:
                 self.index += 1
                 if not self.accept("]"):
                     raise self.fail("']'")
-                node = _Access(node, key, f"[{token.text}]")
+                node = _Access(node, key, f"{_text_of(node)}[{token.text}]")
             else:
                 return node
 
@@ -450,30 +568,43 @@ class _Parser:
             if token.text in literals:
                 self.index += 1
                 return _Literal(literals[token.text])
-            raise self.fail(
-                "a value: a runtime expression ($...), a number, 'a string', true, false or null"
-            )
+            raise self.fail(f"{_VALUE} (text is quoted: '{token.text}')")
         if self.accept("("):
+            self.nested()
             node = self.parse_or()
             if not self.accept(")"):
-                raise self.fail("')'")
+                raise self.fail("')' to close the '('")
+            self.depth -= 1
             return node
-        raise self.fail(
-            "a value: a runtime expression ($...), a number, 'a string', true, false, null or '('"
-        )
+        raise self.fail(f"{_VALUE}, or '(' or '!'")
 
 
-_PASSED = ConditionResult(True)
+def _text_of(node: _Node) -> str:
+    if isinstance(node, _Expression):
+        return node.expression.text
+    if isinstance(node, _Access):
+        return node.text
+    return "(...)"
+
+
+_PASSED: Final = ConditionResult(True)
 
 
 class Condition:
-    """A compiled simple condition.
+    """A compiled simple condition; ``evaluate`` never raises.
 
-    ``notes`` says where the text leaves the spec's dialect in a way the engine still
-    reads unambiguously (a double-quoted string, the legacy ``{...}`` wrapping).
+    ``expressions`` lists its runtime expressions, for static checks. ``notes`` says where
+    the text leaves the spec's dialect in a way that is still read unambiguously (a
+    double-quoted string, the legacy ``{...}`` wrapping), for a validator's warning.
     """
 
-    __slots__ = ("_root", "expressions", "notes", "text")
+    __slots__ = ("_fast", "_root", "expressions", "notes", "text")
+
+    text: str
+    expressions: tuple[RuntimeExpression, ...]
+    notes: tuple[str, ...]
+    _root: _Node
+    _fast: _Fast
 
     def __init__(
         self,
@@ -482,46 +613,62 @@ class Condition:
         expressions: tuple[RuntimeExpression, ...],
         notes: tuple[str, ...] = (),
     ) -> None:
-        self.text = text
-        self._root = root
-        self.expressions = expressions
-        self.notes = notes
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_fast", root.fast)
+        object.__setattr__(self, "expressions", expressions)
+        object.__setattr__(self, "notes", notes)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Condition is immutable; cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        return f"Condition({self.text!r})"
 
     def evaluate(self, context: EvaluationContext) -> ConditionResult:
+        """Passed when the condition is boolean true; otherwise the reason, in words."""
         try:
-            value = self._root.value(context, None)
-            if value is True:
+            if self._fast(context) is True:
                 return _PASSED
-            # Only a failure needs its reason: evaluate again, noting what each part was.
             notes: list[str] = []
-            value = self._root.value(context, notes)
-        except Exception as error:
-            return ConditionResult(False, f"{self.text}: evaluation failed: {error}")
+            value = self._root.trace(context, notes)
+        except Exception as error:  # a condition fails; it never takes the run down (CRIT-06)
+            return ConditionResult(False, f"{self.text}: evaluation failed: {error!r}")
+        outcome = "is false" if value is False else f"is {_show(value)}, not true"
         detail = "; ".join(dict.fromkeys(notes))
-        outcome = "is false" if value is False else f"is {_show(_normal(value))}, not true"
         return ConditionResult(False, f"{self.text} {outcome}" + (f" ({detail})" if detail else ""))
 
 
 def compile_condition(text: str, *, version: str = "1.0", strict: bool = False) -> Condition:
-    """Compile a simple condition; ExpressionSyntaxError (with column) when it does not parse.
+    """Compile a simple condition; ExpressionSyntaxError, with the column and what was
+    expected there, when it does not follow the grammar.
 
-    ``strict`` refuses double-quoted strings and the legacy ``{...}`` wrapping instead of
-    reading them with a note.
+    ``strict`` refuses double-quoted strings and the legacy ``{...}`` wrapping (COND-03,
+    COND-09) instead of reading them with a note.
     """
-    source = text.strip()
-    # COND-09: the legacy "{$statusCode == 401}" of the spec's Components example.
-    if not strict and source.startswith("{$") and source.endswith("}") and source.count("{") == 1:
+    check_version(version)
+    if not isinstance(text, str):
+        raise TypeError(f"a condition is a string, not {type(text).__name__}")
+    return _compile_condition(text, version, strict)
+
+
+@lru_cache(maxsize=4096)
+def _compile_condition(text: str, version: str, strict: bool) -> Condition:
+    stripped = text.strip()
+    # COND-09: the legacy "{$statusCode == 401}" of the 1.0.1 Components example.
+    wrapped = stripped.startswith("{$") and stripped.endswith("}")
+    if wrapped and not strict and stripped.count("{") == stripped.count("}") == 1:
         offset = text.index("{") + 1
         try:
-            condition = _compile(source[1:-1], version, text, strict)
+            inner = _parse(stripped[1:-1], version, strict)
         except ExpressionSyntaxError as error:
             raise ExpressionSyntaxError(text, error.column + offset, error.expected) from None
-        wrapped = "the condition is wrapped in '{...}', which conditions do not use"
-        return Condition(text, condition._root, condition.expressions, (wrapped, *condition.notes))
-    return _compile(text, version, text, strict)
+        note = "the condition is wrapped in '{...}', which conditions do not use"
+        return Condition(text, inner._root, inner.expressions, (note, *inner.notes))
+    return _parse(text, version, strict)
 
 
-def _compile(text: str, version: str, original: str, strict: bool) -> Condition:
+def _parse(text: str, version: str, strict: bool) -> Condition:
     parser = _Parser(text, version, strict)
     root = parser.parse()
-    return Condition(original, root, tuple(parser.expressions), tuple(parser.notes))
+    return Condition(text, root, tuple(parser.expressions), tuple(parser.notes))

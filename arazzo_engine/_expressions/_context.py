@@ -1,4 +1,9 @@
-"""What runtime expressions read: the evaluation context, as frozen data."""
+"""What runtime expressions read: the evaluation context, as frozen data.
+
+The runner builds one context per point of a run (before a request, after a response, when a
+workflow's outputs are computed) and evolves it rather than changing it, so a compiled
+expression can be evaluated against any of them, in any order, from any thread.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +23,9 @@ __all__ = [
 
 
 class _Missing:
-    """The absence of a value, distinct from JSON ``null`` (``None``)."""
+    """The absence of a value, distinct from JSON ``null`` (``None``). There is one of it."""
 
+    __slots__ = ()
     _instance: _Missing | None = None
 
     def __new__(cls) -> _Missing:
@@ -33,6 +39,15 @@ class _Missing:
     def __bool__(self) -> bool:
         return False
 
+    def __copy__(self) -> _Missing:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _Missing:
+        return self
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
 
 MISSING: Final = _Missing()
 
@@ -45,10 +60,12 @@ def _empty() -> Mapping[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class HTTPMessage:
-    """A request, response or (1.1) message as expressions see it.
+    """A request, a response or (1.1) a message, as expressions see it.
 
-    ``headers`` are looked up case-insensitively; ``body`` is the parsed JSON
-    value, the raw text for other media types, or MISSING when there is none.
+    ``headers`` are looked up case-insensitively (the evaluator does it, so a plain dict is
+    fine; for a repeated header pass the value expressions should see). ``body`` is the parsed
+    JSON value, the raw text for other media types, or MISSING when there is none; for
+    ``$message`` it is the payload. ``query`` and ``path`` are the parameters a request sent.
     """
 
     headers: Mapping[str, str] = field(default_factory=_empty)
@@ -59,14 +76,27 @@ class HTTPMessage:
 
 @dataclass(frozen=True, slots=True)
 class SourceDescriptionView:
+    """A source description as ``$sourceDescriptions.<name>.<reference>`` reads it.
+
+    ``url`` is the resolved absolute URL. ``targets`` maps the source's operationIds (OpenAPI)
+    or workflowIds (Arazzo) to whatever object the runner uses for them; they win over the
+    fields ``name``, ``url`` and ``type`` of the same name (RTE-07).
+    """
+
     name: str
     url: str
     type: str | None
-    targets: Mapping[str, Any] = field(default_factory=_empty)  # operationId/workflowId -> ref
+    targets: Mapping[str, Any] = field(default_factory=_empty)
 
 
 @dataclass(frozen=True, slots=True)
 class WorkflowView:
+    """Another workflow of the run, as ``$workflows.<id>.…`` reads it.
+
+    ``steps`` maps each of its step ids to that step's outputs (1.1's
+    ``$workflows.<id>.steps.<stepId>``).
+    """
+
     inputs: Mapping[str, Any] = field(default_factory=_empty)
     outputs: Mapping[str, Any] = field(default_factory=_empty)
     steps: Mapping[str, Mapping[str, Any]] = field(default_factory=_empty)
@@ -74,7 +104,13 @@ class WorkflowView:
 
 @dataclass(frozen=True, slots=True)
 class EvaluationContext:
-    """Everything an expression can name at one point of a run."""
+    """Everything an expression can name at one point of a run.
+
+    ``method`` is upper-case. ``steps`` maps the current workflow's step ids to their outputs.
+    ``components`` maps a kind (``parameters``, ``successActions``, ``failureActions``,
+    ``inputs``) to its keys and objects. ``self_uri`` is 1.1's ``$self``. A field left at its
+    default makes the expressions that read it fail with ExpressionEvaluationError.
+    """
 
     url: str | None = None
     method: str | None = None

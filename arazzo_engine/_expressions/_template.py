@@ -1,34 +1,44 @@
 """Strings with embedded expressions, and values (parameters, payloads, outputs) compiled once.
 
-The braced form ``{$...}`` is the spec's. Published documents also write
-expressions unbraced inside text (``Bearer $inputs.apiKey``); that form is
-read by a narrow rule so that a string which merely contains a ``$`` (a price,
-``US$``, a JSONPath such as ``$.items[*]``) is never changed:
+The braced form ``{$...}`` is the spec's: ``{`` opens an expression only when ``$`` follows it
+(so ``/pets/{petId}`` stays as written, STEP-04) and the first ``}`` closes it (1.1 keeps
+braces out of names and pointers, OAI #424). Each embedded value becomes text by the 1.1
+conversion rules (``to_text``).
 
-- the ``$`` starts the string or follows a character that is not a letter,
-  digit, ``_`` or ``$``;
-- a known source follows it (``$inputs.``, ``$steps.``, ``$outputs.``,
-  ``$workflows.``, ``$response.``, ``$request.``, ``$sourceDescriptions.``,
-  ``$components.``, ``$statusCode``, ``$url``, ``$method``; in 1.1 also
-  ``$message.`` and ``$self``);
-- the expression runs over ``[A-Za-z0-9_.#/~-]`` and a trailing ``.`` is left
-  to the text (the end of a sentence);
-- what it spans parses as a runtime expression; otherwise the text is left
-  as it is.
+Published documents also write expressions unbraced inside text (``Bearer $inputs.apiKey``).
+That form is read by a narrow rule, so that a string which merely contains a ``$`` (a price
+``$5``, ``US$``, a JSONPath ``$.items[*]``) is never changed:
 
-``strict=True`` turns the unbraced form off.
+1. the ``$`` starts the string or follows a character that is neither a letter, a digit,
+   ``_`` nor ``$``;
+2. a source of the document's version follows it: ``$inputs.``, ``$outputs.``, ``$steps.``,
+   ``$workflows.``, ``$request.``, ``$response.``, ``$sourceDescriptions.``,
+   ``$components.`` (and ``$message.`` in 1.1), or ``$url``, ``$method``, ``$statusCode``
+   (and ``$self`` in 1.1) as a whole word;
+3. the expression spans the longest run of ``[A-Za-z0-9_.-]``, then, after ``#``, of
+   ``[A-Za-z0-9_.~/-]``, less any final ``.`` (the end of a sentence);
+4. that span parses as a runtime expression of the document's version;
+5. what follows it is the end of the string, whitespace or one of ``. , ; : ! ? ) ] } ' "
+   & < > |`` -- so ``$response.body/token`` or ``$inputs.id/details`` is not read as an
+   expression followed by text: only braces say that.
+
+Anything that fails rule 1 or 2 is plain text. A span that fails rule 4 or 5 stays literal
+text too, and is reported in ``CompiledValue.near_misses`` (with the column and what would
+have made it an expression) so a validator can warn about it. ``strict=True`` turns the
+unbraced form off.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from .._exceptions import ExpressionEvaluationError, ExpressionSyntaxError
 from ._context import EvaluationContext
-from ._runtime import RuntimeExpression, compile_expression, resolve_pointer_tokens
+from ._pointer import Step, compile_steps, walk
+from ._runtime import RuntimeExpression, check_version, compile_expression
 from ._text import to_text
 
 __all__ = [
@@ -40,35 +50,66 @@ __all__ = [
     "compile_value",
 ]
 
-_UNBRACED_START = re.compile(
-    r"(?<![A-Za-z0-9_$])\$(?=(?:inputs|steps|outputs|workflows|response|request|"
-    r"sourceDescriptions|components|message)\.|statusCode\b|url\b|method\b|self\b)"
-)
-_UNBRACED_BODY = re.compile(r"\$[A-Za-z0-9_.#/~\-]+")
+_PREFIXED = "inputs|outputs|steps|workflows|request|response|sourceDescriptions|components"
+_UNBRACED_START = {
+    "1.0": re.compile(rf"(?<![\w$])\$(?=(?:{_PREFIXED})\.|(?:url|method|statusCode)(?!\w))"),
+    "1.1": re.compile(
+        rf"(?<![\w$])\$(?=(?:{_PREFIXED}|message)\.|(?:url|method|statusCode|self)(?!\w))"
+    ),
+}
+_UNBRACED_SPAN = re.compile(r"\$[A-Za-z0-9_.\-]+(?:#[A-Za-z0-9_.~/\-]*)?")
+_UNBRACED_END = frozenset(".,;:!?)]}'\"&<>|")
 
 _Part = str | RuntimeExpression
 
 
-@dataclass(frozen=True, slots=True)
 class Template:
-    """A string with embedded expressions; ``render`` always gives a string."""
+    """A string with embedded expressions, compiled once; ``render`` always gives a string.
+
+    ``parts`` alternates literal text and expressions; ``expressions`` lists the latter;
+    ``near_misses`` holds, for a template read with the unbraced form, the syntax errors of
+    the spans that began like an expression but were kept as text.
+    """
+
+    __slots__ = ("_miss_starts", "expressions", "near_misses", "parts", "text")
 
     text: str
     parts: tuple[_Part, ...]
+    expressions: tuple[RuntimeExpression, ...]
+    near_misses: tuple[ExpressionSyntaxError, ...]
+    _miss_starts: tuple[int, ...]
 
-    @property
-    def expressions(self) -> tuple[RuntimeExpression, ...]:
-        return tuple(part for part in self.parts if isinstance(part, RuntimeExpression))
+    def __init__(
+        self,
+        text: str,
+        parts: tuple[_Part, ...],
+        near_misses: tuple[tuple[int, ExpressionSyntaxError], ...] = (),
+    ) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "parts", parts)
+        expressions = tuple(part for part in parts if isinstance(part, RuntimeExpression))
+        object.__setattr__(self, "expressions", expressions)
+        object.__setattr__(self, "near_misses", tuple(error for _, error in near_misses))
+        object.__setattr__(self, "_miss_starts", tuple(start for start, _ in near_misses))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Template is immutable; cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        return f"Template({self.text!r})"
 
     def render(self, context: EvaluationContext) -> str:
+        """The text with every expression's value in it (ExpressionEvaluationError if absent)."""
         return "".join(
-            part if isinstance(part, str) else to_text(part.evaluate(context))
-            for part in self.parts
+            [
+                part if part.__class__ is str else to_text(part.evaluate(context))  # type: ignore[union-attr]
+                for part in self.parts
+            ]
         )
 
     def render_lenient(self, context: EvaluationContext, notes: list[str]) -> str:
-        """``render``, with each value that is not there left empty and noted."""
-        pieces = []
+        """``render``, with each value that is not there left empty and noted in ``notes``."""
+        pieces: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
                 pieces.append(part)
@@ -81,88 +122,135 @@ class Template:
 
 
 def compile_template(text: str, *, version: str = "1.0", unbraced: bool = False) -> Template:
-    """Compile the ``{$...}`` segments of ``text`` (and, with ``unbraced``, bare ones)."""
+    """Compile the ``{$...}`` segments of ``text`` (and, with ``unbraced``, the bare ones by
+    the rule in this module's docstring).
+
+    ExpressionSyntaxError, with the column in ``text``, when a ``{$`` is not closed or what
+    it encloses is not a runtime expression.
+    """
+    check_version(version)
+    return _compile_template(text, version, unbraced)
+
+
+@lru_cache(maxsize=4096)
+def _compile_template(text: str, version: str, unbraced: bool) -> Template:
     parts: list[_Part] = []
-    literal: list[str] = []
+    near_misses: list[tuple[int, ExpressionSyntaxError]] = []
     position = 0
     while True:
         start = text.find("{$", position)
+        literal = text[position:] if start < 0 else text[position:start]
+        if literal:
+            if unbraced:
+                parts.extend(_split_unbraced(literal, text, position, version, near_misses))
+            else:
+                parts.append(literal)
         if start < 0:
-            literal.append(text[position:])
             break
-        literal.append(text[position:start])
         end = text.find("}", start)
         if end < 0:
             raise ExpressionSyntaxError(
                 text, len(text) + 1, f"'}}' to close the expression opened at column {start + 1}"
             )
-        inner = text[start + 1 : end]
         try:
-            expression = compile_expression(inner, version=version)
+            expression = compile_expression(text[start + 1 : end], version=version)
         except ExpressionSyntaxError as error:
             raise ExpressionSyntaxError(text, start + 1 + error.column, error.expected) from None
-        _flush(literal, parts, version, unbraced)
         parts.append(expression)
         position = end + 1
-    _flush(literal, parts, version, unbraced)
-    return Template(text, tuple(parts))
+    return Template(text, _merged(parts), tuple(near_misses))
 
 
-def _flush(literal: list[str], parts: list[_Part], version: str, unbraced: bool) -> None:
-    text = "".join(literal)
-    literal.clear()
-    if not text:
-        return
-    if unbraced:
-        parts.extend(_split_unbraced(text, version))
-    else:
-        parts.append(text)
+def _merged(parts: list[_Part]) -> tuple[_Part, ...]:
+    merged: list[_Part] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    return tuple(merged)
 
 
-def _split_unbraced(text: str, version: str) -> list[_Part]:
+def _split_unbraced(
+    literal: str,
+    whole: str,
+    offset: int,
+    version: str,
+    near_misses: list[tuple[int, ExpressionSyntaxError]],
+) -> list[_Part]:
+    """``literal`` (at ``offset`` in ``whole``) with its unbraced expressions compiled."""
+    if "$" not in literal:
+        return [literal]
     parts: list[_Part] = []
     position = 0
-    for start_match in _UNBRACED_START.finditer(text):
+    for start_match in _UNBRACED_START[version].finditer(literal):
         start = start_match.start()
         if start < position:
             continue
-        body = _UNBRACED_BODY.match(text, start)
-        if body is None:
-            continue
-        candidate = body.group().rstrip(".")
+        span = _UNBRACED_SPAN.match(literal, start)
+        assert span is not None  # the start pattern saw a source name
+        candidate = span.group().rstrip(".")
+        after = start + len(candidate)
         try:
             expression = compile_expression(candidate, version=version)
-        except ExpressionSyntaxError:
+        except ExpressionSyntaxError as error:
+            column = offset + start + error.column
+            near_misses.append(
+                (offset + start, ExpressionSyntaxError(whole, column, error.expected))
+            )
             continue
-        parts.append(text[position:start])
+        if after < len(literal) and not _ends_unbraced(literal[after]):
+            expected = (
+                f"a space or punctuation to end the unbraced expression {candidate} "
+                f"(or braces: {{{candidate}}})"
+            )
+            near_misses.append(
+                (offset + start, ExpressionSyntaxError(whole, offset + after + 1, expected))
+            )
+            continue
+        parts.append(literal[position:start])
         parts.append(expression)
-        position = start + len(candidate)
-    parts.append(text[position:])
-    return [part for part in parts if part != ""]
+        position = after
+    parts.append(literal[position:])
+    return parts
 
 
-_TRAILING_MEMBER = re.compile(r"(?:\.(?P<name>[A-Za-z0-9_\-$@]+)|\[(?P<index>[0-9]+)\])$")
+def _ends_unbraced(char: str) -> bool:
+    return char in _UNBRACED_END or char.isspace()
 
 
-@dataclass(frozen=True, slots=True)
 class MemberAccess:
     """A runtime expression followed by ``.member`` or ``[index]`` steps (``$response.body.id``).
 
-    The ABNF has no such form outside conditions (where 1.1 shows it); published
-    documents write it in outputs too. It reads the expression, then each member: an
-    object's member, or an array's element for a number.
+    The ABNF has no such form; the 1.1 text uses it in conditions (``$response.body.count``)
+    and published documents write it in outputs too. It reads the expression, then each
+    member: an object's member, or an array's element for a number.
     """
+
+    __slots__ = ("_steps", "expression", "members")
 
     expression: RuntimeExpression
     members: tuple[str, ...]
+    _steps: tuple[Step, ...]
+
+    def __init__(self, expression: RuntimeExpression, members: tuple[str, ...]) -> None:
+        object.__setattr__(self, "expression", expression)
+        object.__setattr__(self, "members", members)
+        object.__setattr__(self, "_steps", compile_steps(members))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"MemberAccess is immutable; cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        return f"MemberAccess({self.text!r})"
 
     def evaluate(self, context: EvaluationContext) -> Any:
-        tokens = self.members
-        return resolve_pointer_tokens(self.expression.evaluate(context), tokens, self.text)
+        value = self.expression.evaluate(context)
+        return walk(value, self._steps, self.text) if self._steps else value
 
     @property
     def text(self) -> str:
-        return ".".join((self.expression.text, *self.members))
+        return "".join((self.expression.text, *(f".{member}" for member in self.members)))
 
     @property
     def standard_form(self) -> str:
@@ -172,12 +260,21 @@ class MemberAccess:
         return f"{base}{pointer}" if "#" in base else f"{base}#{pointer}"
 
 
+_TRAILING_MEMBER = re.compile(r"(?:\.(?P<name>[A-Za-z0-9_\-$@]+)|\[(?P<index>[0-9]+)\])$")
+_SCALAR_SOURCES = frozenset({"url", "method", "statusCode", "self"})
+
+
 def compile_member_access(text: str, *, version: str = "1.0") -> MemberAccess:
     """Read ``text`` as the longest runtime expression it starts with, then members.
 
-    Raises the runtime expression's own ExpressionSyntaxError when no prefix of
-    ``text`` is an expression or what follows is not ``.member`` steps.
+    Raises the runtime expression's own ExpressionSyntaxError when no prefix of ``text`` is
+    an expression followed by ``.member`` and ``[index]`` steps only.
     """
+    return _compile_member_access(text, version)
+
+
+@lru_cache(maxsize=4096)
+def _compile_member_access(text: str, version: str) -> MemberAccess:
     try:
         return MemberAccess(compile_expression(text, version=version), ())
     except ExpressionSyntaxError as error:
@@ -191,30 +288,47 @@ def compile_member_access(text: str, *, version: str = "1.0") -> MemberAccess:
             expression = compile_expression(candidate, version=version)
         except ExpressionSyntaxError:
             continue
-        if expression.source in ("url", "method", "statusCode", "self"):
+        if expression.source in _SCALAR_SOURCES:
             break  # scalars have no members
         return MemberAccess(expression, tuple(members))
     raise first_error
 
 
-class CompiledValue:
-    """A parameter value, payload, replacement value or output, compiled once."""
+_Evaluate = Callable[[EvaluationContext], Any]
+_Lenient = Callable[[EvaluationContext, list[str]], Any]
 
-    __slots__ = ("_evaluate", "_lenient", "expressions")
+
+class CompiledValue:
+    """A parameter value, payload, replacement value or output, compiled once.
+
+    ``evaluate(context)`` gives the value with every expression in it evaluated, or raises
+    ExpressionEvaluationError. A literal (a value with no expression) evaluates to the very
+    object that was compiled: do not change it. ``expressions`` lists every expression
+    inside, for static checks; ``near_misses`` the strings kept as literal text although
+    they begin like an expression (``$steps.a.token``), with the syntax error of each.
+    """
+
+    __slots__ = ("_lenient", "evaluate", "expressions", "near_misses")
+
+    evaluate: _Evaluate
+    expressions: tuple[RuntimeExpression, ...]
+    near_misses: tuple[ExpressionSyntaxError, ...]
+    _lenient: _Lenient | None
 
     def __init__(
         self,
-        evaluate: Any,
+        evaluate: _Evaluate,
         expressions: tuple[RuntimeExpression, ...],
-        lenient: Any = None,
+        lenient: _Lenient | None = None,
+        near_misses: tuple[ExpressionSyntaxError, ...] = (),
     ) -> None:
-        self._evaluate = evaluate
-        self._lenient = lenient
-        self.expressions = expressions
+        object.__setattr__(self, "evaluate", evaluate)
+        object.__setattr__(self, "expressions", expressions)
+        object.__setattr__(self, "_lenient", lenient)
+        object.__setattr__(self, "near_misses", near_misses)
 
-    def evaluate(self, context: EvaluationContext) -> Any:
-        """The value with every expression in it evaluated (ExpressionEvaluationError if absent)."""
-        return self._evaluate(context)
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"CompiledValue is immutable; cannot set {name!r}")
 
     def evaluate_lenient(self, context: EvaluationContext, notes: list[str]) -> Any:
         """The value, with every expression that names nothing read as null (in text: left
@@ -222,60 +336,85 @@ class CompiledValue:
         if self._lenient is not None:
             return self._lenient(context, notes)
         try:
-            return self._evaluate(context)
+            return self.evaluate(context)
         except ExpressionEvaluationError as error:
             notes.append(str(error))
             return None
 
 
 def compile_value(value: Any, *, version: str = "1.0", strict: bool = False) -> CompiledValue:
-    """Compile ``value``: a whole-expression string keeps the type of what it names,
-    a string with expressions in it renders to a string, other strings and scalars
-    are literals, and objects and arrays are compiled member by member."""
+    """Compile a value that may hold runtime expressions.
+
+    - A string that is wholly one runtime expression (optionally followed by ``.member``
+      steps) evaluates to the value it names, with its type.
+    - A string with ``{$...}`` in it (and, unless ``strict``, the unbraced form) renders to a
+      string; ``"{$inputs.n}"`` is such a string too, as the spec says of embedding.
+    - Any other string, and any other scalar, is a literal.
+    - Objects and arrays are compiled member by member.
+
+    ExpressionSyntaxError when a ``{$`` is not closed or does not enclose an expression.
+    """
+    check_version(version)
     if isinstance(value, str):
         return _compile_string(value, version, strict)
     if isinstance(value, Mapping):
         members = {
             key: compile_value(item, version=version, strict=strict) for key, item in value.items()
         }
-        if not any(member.expressions for member in members.values()):
-            return _literal(value)
+        misses = tuple(miss for member in members.values() for miss in member.near_misses)
         found = tuple(e for member in members.values() for e in member.expressions)
+        if not found:
+            return _literal(value, misses)
         return CompiledValue(
             lambda context: {key: member.evaluate(context) for key, member in members.items()},
             found,
             lambda context, notes: {
                 key: member.evaluate_lenient(context, notes) for key, member in members.items()
             },
+            misses,
         )
     if isinstance(value, list | tuple):
         items = [compile_value(item, version=version, strict=strict) for item in value]
-        if not any(item.expressions for item in items):
-            return _literal(value)
+        misses = tuple(miss for item in items for miss in item.near_misses)
         found = tuple(e for item in items for e in item.expressions)
+        if not found:
+            return _literal(value, misses)
         return CompiledValue(
             lambda context: [item.evaluate(context) for item in items],
             found,
             lambda context, notes: [item.evaluate_lenient(context, notes) for item in items],
+            misses,
         )
-    return _literal(value)
+    return _literal(value, ())
 
 
-def _literal(value: Any) -> CompiledValue:
-    return CompiledValue(lambda context: value, ())
+def _literal(value: Any, near_misses: tuple[ExpressionSyntaxError, ...]) -> CompiledValue:
+    return CompiledValue(lambda context: value, (), None, near_misses)
 
 
+@lru_cache(maxsize=8192)
 def _compile_string(text: str, version: str, strict: bool) -> CompiledValue:
-    if text.startswith("$") and not any(char.isspace() for char in text):
+    whole_error: ExpressionSyntaxError | None = None
+    if text.startswith("$"):
         try:
             whole = compile_member_access(text, version=version)
-        except ExpressionSyntaxError:
-            pass  # not one expression: perhaps text with expressions in it, perhaps a literal
+        except ExpressionSyntaxError as error:
+            # Not one expression: perhaps text with expressions in it, perhaps a literal.
+            if _UNBRACED_START[version].match(text):
+                whole_error = error
         else:
+            if not whole.members:
+                expression = whole.expression
+                return CompiledValue(expression.evaluate, (expression,))
             return CompiledValue(whole.evaluate, (whole.expression,))
     if "{$" not in text and (strict or "$" not in text):
-        return _literal(text)
+        return _literal(text, (whole_error,) if whole_error else ())
     template = compile_template(text, version=version, unbraced=not strict)
+    misses = template.near_misses
+    if whole_error and not (template.parts and isinstance(template.parts[0], RuntimeExpression)):
+        # The whole string's own error says more than the error of a span at its start.
+        later = (e for s, e in zip(template._miss_starts, misses, strict=True) if s > 0)
+        misses = (whole_error, *later)
     if not template.expressions:
-        return _literal(text)
-    return CompiledValue(template.render, template.expressions, template.render_lenient)
+        return _literal(text, misses)
+    return CompiledValue(template.render, template.expressions, template.render_lenient, misses)
