@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from arazzo_engine._criteria import compile_criterion
 from arazzo_engine._expressions import (
     EvaluationContext,
     HTTPMessage,
@@ -62,6 +63,10 @@ def main() -> None:
     pointer = compile_expression("$response.body#/status")
     condition = compile_condition("$statusCode == 200 && $response.body#/status == 'completed'")
     template = compile_template("https://{$inputs.host}/api/{$steps.create.outputs.id}/status")
+    comparison = compile_criterion(
+        "$.status == 'completed'", context="$response.body", type="jsonpath"
+    )
+    assert comparison.evaluate(CONTEXT).passed
     assert pointer.evaluate(CONTEXT) == "completed"
     assert condition.evaluate(CONTEXT).passed
     assert template.render(CONTEXT) == "https://api.example/api/p-9/status"
@@ -77,6 +82,7 @@ def main() -> None:
             "https://{$inputs.host}/api/{$steps.create.outputs.id}/status",
             lambda: template.render(CONTEXT),
         ),
+        ("jsonpath criterion $.status == 'completed'", lambda: comparison.evaluate(CONTEXT)),
     ]
     for name, evaluate in cases:
         print(f"{rate(evaluate):>12,.0f} evaluations/s  {name}")
