@@ -235,6 +235,13 @@ RULES: dict[str, Rule] = {
             ("RTE-08", "COND-01"),
         ),
         Rule(
+            "expression-near-miss",
+            "warning",
+            "Text that looks like a runtime expression (`$response.headers.x`, `$steps.a.x`) "
+            "but does not parse, so it is sent as it is written.",
+            ("RTE-02", "RTE-08"),
+        ),
+        Rule(
             "condition-dialect",
             "warning",
             "A simple condition uses a double-quoted string or the legacy `{...}` wrapping; "

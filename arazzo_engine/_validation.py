@@ -895,7 +895,16 @@ class _DocumentCheck:
                     )
                 expressions: tuple[RuntimeExpression, ...] = (access.expression,)
             else:
-                expressions = compile_value(value, version=self.version).expressions
+                compiled = compile_value(value, version=self.version)
+                expressions = compiled.expressions
+                for miss in compiled.near_misses:
+                    self.report(
+                        "expression-near-miss",
+                        f"{miss.text!r} looks like a runtime expression but does not parse "
+                        f"(at column {miss.column}, expected {miss.expected}); it is sent as "
+                        "text",
+                        pointer,
+                    )
         except ExpressionSyntaxError as error:
             self.report_syntax(error, pointer)
             return

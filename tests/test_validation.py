@@ -586,3 +586,19 @@ def test_any_value_is_accepted_where_the_1_1_text_says_any(folder: Path) -> None
     # An object value is fine; one that claims to be a selector must be a valid one.
     assert rules(found) == ["schema"]
     assert found[0].pointer.startswith("/workflows/0/steps/0/requestBody/replacements/1/value")
+
+
+def test_text_that_nearly_is_an_expression_is_flagged(folder: Path) -> None:
+    found = findings(
+        folder,
+        """\
+        workflows:
+          - workflowId: w
+            steps:
+              - stepId: a
+                operationId: listPets
+                parameters: [{name: X-Note, in: header, value: 'see $response.headers.Location here'}]
+        """,
+    )
+    assert rules(found) == ["expression-near-miss", "parameter-not-in-operation"]
+    assert "(found 'headers')" in found[0].message
