@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
-from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -30,6 +29,7 @@ from ._expressions import (
 from ._loader import Description
 from ._model import ABSENT, Action, ArazzoDocument, Criterion, Parameter, Reusable, Step, Workflow
 from ._openapi import OpenAPIDocument, Operation
+from ._resolve import Resolver, WorkflowRef
 
 __all__ = [
     "CompiledAction",
@@ -38,21 +38,10 @@ __all__ = [
     "CompiledStep",
     "CompiledWorkflow",
     "Plan",
-    "WorkflowRef",
     "compile_description",
 ]
 
-_QUALIFIED = re.compile(r"^\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.(.+)$", re.DOTALL)
-_OPERATION_PATH = re.compile(
-    r"^\{?\$sourceDescriptions\.([A-Za-z0-9_\-]+)(?:\.url)?\}?(#.*)?$", re.DOTALL
-)
 _COMPONENT_REF = re.compile(r"^\$components\.(parameters|successActions|failureActions)\.(.+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowRef:
-    document_uri: str
-    workflow_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +164,7 @@ class _DocumentCompiler:
         self.strict = strict
         self.version = document.minor_version
         self.bindings = description.sources_of(document)
+        self.resolver = Resolver(description, document)
         self.components = document.components
         self.problems: list[str] = []
         registry: Registry[Any] = Registry().with_resource(
@@ -262,52 +252,16 @@ class _DocumentCompiler:
         return found
 
     def workflow_ref(self, reference: str) -> WorkflowRef | None:
-        qualified = _QUALIFIED.match(reference)
-        if qualified:
-            binding = self.bindings.get(qualified.group(1))
-            if binding is None or binding.kind != "arazzo" or binding.uri is None:
-                return None
-            return WorkflowRef(binding.uri, qualified.group(2))
-        if self.document.workflow(reference) is not None:
-            return WorkflowRef(self.document.uri, reference)
-        return None
+        return self.resolver.workflow(reference).target
 
     def operation(self, step: Step) -> tuple[Operation, OpenAPIDocument, str] | None:
         if step.operation_id is not None:
-            qualified = _QUALIFIED.match(step.operation_id)
-            if qualified:
-                return self.find_operation(qualified.group(1), qualified.group(2))
-            for name in self.bindings:
-                found = self.find_operation(name, step.operation_id)
-                if found is not None:
-                    return found
-            if "." in step.operation_id:
-                name, wanted = step.operation_id.split(".", 1)
-                return self.find_operation(name, wanted)
+            found = self.resolver.operation_id(step.operation_id).target
+        elif step.operation_path is not None:
+            found = self.resolver.operation_path(step.operation_path).target
+        else:
             return None
-        if step.operation_path is not None:
-            match = _OPERATION_PATH.match(step.operation_path)
-            if match is None:
-                return None
-            binding = self.bindings.get(match.group(1))
-            document = (
-                self.description.openapi_documents.get(binding.uri or "") if binding else None
-            )
-            if document is None:
-                return None
-            operation = document.operation_at(unquote((match.group(2) or "#")[1:]))
-            return (operation, document, match.group(1)) if operation else None
-        return None
-
-    def find_operation(
-        self, name: str, operation_id: str
-    ) -> tuple[Operation, OpenAPIDocument, str] | None:
-        binding = self.bindings.get(name)
-        if binding is None or binding.kind != "openapi":
-            return None
-        document = self.description.openapi_documents.get(binding.uri or "")
-        operation = document.operation_by_id(operation_id) if document else None
-        return (operation, document, name) if operation and document else None
+        return (found.operation, found.document, found.source_name) if found else None
 
     # -- actions -----------------------------------------------------------------------------
 

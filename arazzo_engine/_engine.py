@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import httpx
 
-from ._compile import CompiledStep, CompiledWorkflow, Plan, WorkflowRef, compile_description
+from ._compile import CompiledStep, CompiledWorkflow, Plan, compile_description
 from ._exceptions import ExpressionEvaluationError, InvalidDocument
 from ._expressions import EvaluationContext, HTTPMessage, WorkflowView
 from ._loader import Description
@@ -35,6 +35,7 @@ from ._requests import (
     base_url,
     build_request,
 )
+from ._resolve import WorkflowRef
 from ._response_checks import check_response
 from ._results import (
     ActionTaken,

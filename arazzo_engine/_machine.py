@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ._compile import CompiledAction, CompiledCheck, CompiledStep, CompiledWorkflow, WorkflowRef
+from ._compile import CompiledAction, CompiledCheck, CompiledStep, CompiledWorkflow
 from ._expressions import EvaluationContext
+from ._resolve import WorkflowRef
 from ._results import CriterionOutcome
 
 __all__ = ["Move", "check_all", "decide"]

@@ -8,13 +8,11 @@ cannot be parsed into findings, for command-line use.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from ._criteria import compile_criterion
 from ._exceptions import (
@@ -26,7 +24,7 @@ from ._exceptions import (
 )
 from ._expressions import RuntimeExpression, compile_member_access, compile_value
 from ._findings import Finding, Severity
-from ._loader import Description, LoadOptions, SourceBinding, display_name, load, to_uri
+from ._loader import Description, LoadOptions, display_name, load, to_uri
 from ._model import (
     ABSENT,
     Action,
@@ -37,8 +35,9 @@ from ._model import (
     Step,
     Workflow,
 )
-from ._openapi import HTTP_METHODS, OpenAPIDocument, Operation, resolve_pointer
+from ._openapi import Operation, resolve_pointer
 from ._openapi_checks import iter_openapi_findings
+from ._resolve import Problem, Resolver, suggest
 from ._rules import RULES
 from ._schema import iter_schema_errors
 
@@ -46,12 +45,6 @@ __all__ = ["LocationReport", "is_valid", "iter_findings", "validate", "validate_
 
 _VERSION = re.compile(r"^1\.(0|1)\.\d+(-.+)?$")
 _OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")
-_QUALIFIED = re.compile(r"^\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.(.+)$", re.DOTALL)
-# '{$sourceDescriptions.<name>.url}#<pointer>' as the spec writes it; the source may also be
-# named by the bare expression ('$sourceDescriptions.<name>#<pointer>', a 1.1 fixture's form).
-_OPERATION_PATH = re.compile(
-    r"^(\{?)\$sourceDescriptions\.([A-Za-z0-9_\-]+)(?:\.url)?(\}?)(#.*)?$", re.DOTALL
-)
 _COMPONENT_REF = re.compile(r"^\$components\.(parameters|successActions|failureActions)\.(.+)$")
 _OBJECT_IN_QUOTES = re.compile(r"\"\{\$inputs\.([A-Za-z0-9_\-.]+)\}\"")
 _HTTP_CONTEXT_SOURCES = frozenset({"statusCode", "response", "request", "url", "method"})
@@ -129,6 +122,7 @@ class _DocumentCheck:
         self.document = document
         self.version = document.minor_version
         self.sources = description.sources_of(document)
+        self.resolver = Resolver(description, document)
         self.file = display_name(document.uri)
         self.findings: list[Finding] = []
         self.reported: set[Finding] = set()
@@ -209,20 +203,6 @@ class _DocumentCheck:
     def check_sources(self) -> None:
         sources = self.document.source_descriptions
         self.check_unique([s.name for s in sources], [s.pointer for s in sources], "name")
-
-    def openapi_bindings(self) -> list[tuple[SourceBinding, OpenAPIDocument]]:
-        found = []
-        for binding in self.sources.values():
-            document = self.description.openapi_documents.get(binding.uri or "")
-            if binding.kind == "openapi" and document is not None:
-                found.append((binding, document))
-        return found
-
-    def unknown_source_message(self, name: str) -> str:
-        names = [s.name for s in self.document.source_descriptions if s.name]
-        hint = _suggest(name, names)
-        listed = ", ".join(f"'{n}'" for n in names) or "none"
-        return f"no source description is named '{name}'{hint} (sources: {listed})"
 
     # -- workflows ---------------------------------------------------------------------------
 
@@ -329,209 +309,22 @@ class _DocumentCheck:
             step.on_failure, workflow, step, f"{step.pointer}/onFailure", "failure"
         )
 
-    def resolve_operation_id(self, operation_id: str, pointer: str) -> Operation | None:
-        qualified = _QUALIFIED.match(operation_id)
-        if qualified:
-            name, wanted = qualified.groups()
-            binding = self.sources.get(name)
-            if binding is None:
-                if self.document.source(name) is None:
-                    self.report("unknown-source", self.unknown_source_message(name), pointer)
-                return None
-            if binding.kind is None:
-                return None  # unreadable; reported where the source is declared
-            if binding.kind != "openapi":
-                self.report(
-                    "operation-not-found",
-                    f"source '{name}' is an {binding.kind} document; an operationId needs an "
-                    "OpenAPI source (use workflowId for Arazzo sources)",
-                    pointer,
-                )
-                return None
-            document = self.description.openapi_documents.get(binding.uri or "")
-            if document is None:
-                return None
-            found = document.operation_by_id(wanted)
-            if found is None:
-                hint = _suggest(wanted, list(document.operation_ids))
-                self.report(
-                    "operation-not-found",
-                    f"source '{name}' has no operation with operationId '{wanted}'{hint}",
-                    pointer,
-                )
-            return found
-        candidates = self.openapi_bindings()
-        non_arazzo = [s for s in self.document.source_descriptions if s.type != "arazzo" and s.name]
-        unreadable = [b for b in self.sources.values() if b.kind is None]
-        matches = [
-            (binding, found)
-            for binding, document in candidates
-            if (found := document.operation_by_id(operation_id)) is not None
-        ]
-        if not matches and "." in operation_id:
-            dotted = self.resolve_dotted_operation_id(operation_id, pointer)
-            if dotted is not None:
-                return dotted
-        if len(non_arazzo) > 1:
-            where = (
-                f"; it is in '{matches[0][0].source.name}', so write "
-                f"'$sourceDescriptions.{matches[0][0].source.name}.{operation_id}'"
-                if len(matches) == 1
-                else ""
-            )
-            self.report(
-                "unqualified-operation",
-                f"operationId '{operation_id}' is not qualified although the document has "
-                f"{len(non_arazzo)} non-Arazzo sources{where}",
-                pointer,
-            )
-        if len(matches) > 1:
-            names = ", ".join(f"'{binding.source.name}'" for binding, _ in matches)
-            self.report(
-                "ambiguous-operation",
-                f"operationId '{operation_id}' exists in sources {names}; qualify it as "
-                f"'$sourceDescriptions.<name>.{operation_id}'",
-                pointer,
-            )
-            return None
-        if not matches:
-            if unreadable and not candidates:
-                return None  # the unreadable source is reported already
-            known = [op for _, document in candidates for op in document.operation_ids]
-            hint = _suggest(operation_id, known)
-            self.report(
-                "operation-not-found",
-                f"no OpenAPI source has an operation with operationId '{operation_id}'{hint}",
-                pointer,
-            )
-            return None
-        return matches[0][1]
+    def report_problems(self, problems: Iterable[Problem], pointer: str) -> None:
+        for problem in problems:
+            self.report(problem.rule, problem.message, pointer)
 
-    def resolve_dotted_operation_id(self, operation_id: str, pointer: str) -> Operation | None:
-        """``<source>.<operationId>``: how some tools (Redocly) qualify an operation."""
-        name, wanted = operation_id.split(".", 1)
-        binding = self.sources.get(name)
-        document = self.description.openapi_documents.get(binding.uri or "") if binding else None
-        found = document.operation_by_id(wanted) if document else None
-        if found is not None:
-            self.report(
-                "unqualified-operation",
-                f"operationId '{operation_id}' names its source the way some tools do; the "
-                f"spec's form is '$sourceDescriptions.{name}.{wanted}'",
-                pointer,
-            )
-        return found
+    def resolve_operation_id(self, operation_id: str, pointer: str) -> Operation | None:
+        resolution = self.resolver.operation_id(operation_id)
+        self.report_problems(resolution.problems, pointer)
+        return resolution.target.operation if resolution.target else None
 
     def resolve_operation_path(self, operation_path: str, pointer: str) -> Operation | None:
-        match = _OPERATION_PATH.match(operation_path)
-        if match is None:
-            literal = any(
-                s.url and operation_path.startswith(s.url)
-                for s in self.document.source_descriptions
-            )
-            self.report(
-                "operation-path-literal"
-                if literal or "{$" not in operation_path
-                else "operation-not-found",
-                f"operationPath '{operation_path}' must be "
-                "'{$sourceDescriptions.<name>.url}#<JSON Pointer to an operation>'",
-                pointer,
-            )
-            return None
-        opening, name, closing, fragment = match.groups()
-        if opening != closing.replace("}", "{"):
-            self.report(
-                "expression-syntax",
-                f"operationPath '{operation_path}' has an unbalanced '{{' or '}}'",
-                pointer,
-            )
-            return None
-        binding = self.sources.get(name)
-        if binding is None:
-            if self.document.source(name) is None:
-                self.report("unknown-source", self.unknown_source_message(name), pointer)
-            return None
-        document = self.description.openapi_documents.get(binding.uri or "")
-        if binding.kind != "openapi" or document is None:
-            if binding.kind is not None:
-                self.report(
-                    "operation-not-found",
-                    f"source '{name}' is not an OpenAPI document, so operationPath cannot "
-                    "point into it",
-                    pointer,
-                )
-            return None
-        json_pointer = unquote((fragment or "#")[1:])
-        found = document.operation_at(json_pointer)
-        if found is not None:
-            return found
-        try:
-            target = resolve_pointer(document.raw, json_pointer)
-        except LookupError:
-            target = None
-        if isinstance(target, dict) and any(method in target for method in HTTP_METHODS):
-            methods = [method for method in HTTP_METHODS if method in target]
-            self.report(
-                "operation-not-found",
-                f"operationPath points to a Path Item, not an operation; add the method, "
-                f"e.g. '{operation_path}/{methods[0]}'",
-                pointer,
-            )
-        else:
-            self.report(
-                "operation-not-found",
-                f"operationPath pointer '{json_pointer or '/'}' leads to no operation in "
-                f"source '{name}' (expected '/paths/<escaped path>/<method>')",
-                pointer,
-            )
-        return None
+        resolution = self.resolver.operation_path(operation_path)
+        self.report_problems(resolution.problems, pointer)
+        return resolution.target.operation if resolution.target else None
 
     def check_workflow_reference(self, reference: str, pointer: str, used_by: str) -> None:
-        qualified = _QUALIFIED.match(reference)
-        if qualified:
-            name, workflow_id = qualified.groups()
-            binding = self.sources.get(name)
-            if binding is None:
-                if self.document.source(name) is None:
-                    self.report("unknown-source", self.unknown_source_message(name), pointer)
-                return
-            if binding.kind is None:
-                return
-            target = self.description.arazzo_documents.get(binding.uri or "")
-            if binding.kind != "arazzo" or target is None:
-                self.report(
-                    "workflow-not-found",
-                    f"source '{name}' is an {binding.kind} document, not an Arazzo document, "
-                    f"so it has no workflow '{workflow_id}'",
-                    pointer,
-                )
-                return
-            if target.workflow(workflow_id) is None:
-                hint = _suggest(workflow_id, [w.workflow_id for w in target.workflows])
-                self.report(
-                    "workflow-not-found",
-                    f"Arazzo source '{name}' has no workflow '{workflow_id}'{hint}",
-                    pointer,
-                )
-            return
-        if self.document.workflow(reference) is not None:
-            return
-        for binding in self.sources.values():
-            other = self.description.arazzo_documents.get(binding.uri or "")
-            if binding.kind == "arazzo" and other is not None and other.workflow(reference):
-                self.report(
-                    "workflow-not-found",
-                    f"workflow '{reference}' is in Arazzo source '{binding.source.name}'; "
-                    f"refer to it as '$sourceDescriptions.{binding.source.name}.{reference}'",
-                    pointer,
-                )
-                return
-        hint = _suggest(reference, [w.workflow_id for w in self.document.workflows])
-        self.report(
-            "workflow-not-found",
-            f"{used_by} names workflow '{reference}', which this document does not define{hint}",
-            pointer,
-        )
+        self.report_problems(self.resolver.workflow(reference, used_by).problems, pointer)
 
     def check_depends_on_cycles(self) -> None:
         graph = {
@@ -617,7 +410,7 @@ class _DocumentCheck:
             return None
         table = components[kind]
         if key not in table:
-            hint = _suggest(key, list(table))
+            hint = suggest(key, list(table))
             self.report(
                 "component-missing",
                 f"no {kind[:-1]} component is named '{key}'{hint}",
@@ -828,7 +621,7 @@ class _DocumentCheck:
             )
         elif action.type in ("goto", "retry"):
             if action.step_id is not None and workflow.step(action.step_id) is None:
-                hint = _suggest(action.step_id, [s.step_id for s in workflow.steps])
+                hint = suggest(action.step_id, [s.step_id for s in workflow.steps])
                 self.report(
                     "goto-target-missing",
                     f"action '{action.name}' goes to step '{action.step_id}', which workflow "
@@ -936,7 +729,7 @@ class _DocumentCheck:
                 return
             target = workflow.step(step_id)
             if target is None:
-                hint = _suggest(step_id, [s.step_id for s in workflow.steps])
+                hint = suggest(step_id, [s.step_id for s in workflow.steps])
                 self.report(
                     "unknown-step",
                     f"{text} names step '{step_id}', which workflow '{workflow.workflow_id}' "
@@ -975,7 +768,7 @@ class _DocumentCheck:
         elif source == "sourceDescriptions":
             name = expression.source_name
             if name is not None and self.document.source(name) is None:
-                self.report("unknown-source", self.unknown_source_message(name), pointer)
+                self.report_problems((self.resolver.unknown_source(name),), pointer)
         elif source == "components":
             kind = expression.component_kind
             key = expression.component_key
@@ -1035,7 +828,7 @@ class _DocumentCheck:
             return
         if "." in name and name.split(".", 1)[0] in properties:
             return
-        hint = _suggest(name, list(properties))
+        hint = suggest(name, list(properties))
         self.report(
             "unknown-input",
             f"{expression.text}: workflow '{workflow.workflow_id}' declares no input "
@@ -1078,12 +871,3 @@ def _entry_at(entries: Iterable[Parameter | Reusable], pointer: str) -> Paramete
 
 def _parameter_key(name: str, location: str) -> tuple[str, str]:
     return (name.lower() if location == "header" else name, location)
-
-
-def _suggest(wanted: str, known: Iterable[str | None]) -> str:
-    names = [name for name in known if name]
-    for name in names:
-        if name.lower() == wanted.lower():
-            return f" (names are case-sensitive: did you mean '{name}'?)"
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
