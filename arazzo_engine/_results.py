@@ -133,7 +133,7 @@ class RunResult:
     status: RunStatus
     outputs: Mapping[str, Any]
     steps: tuple[StepAttempt, ...]
-    inputs: Mapping[str, Any]  # as given, with secrets masked
+    inputs: Mapping[str, Any]  # as used: defaults filled in once valid; secrets masked
     started_at: float
     duration_ms: float
     error: RunError | None = None
