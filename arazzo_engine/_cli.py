@@ -63,7 +63,23 @@ def _parser() -> argparse.ArgumentParser:
     from ._cli_run import register
 
     register(commands)
+    conformance = commands.add_parser(
+        "conformance",
+        help="run a conformance suite",
+        description="Run every case of a conformance suite (default: the repository's "
+        "conformance/ folder) against this engine. Prints a line per case, what differed "
+        "for each failure, then 'N passed, M failed'. Exit 0 when every case passed, 1 when "
+        "one failed, 2 when there is no suite.",
+    )
+    conformance.add_argument("directory", nargs="?", metavar="DIR", help="the suite's folder")
+    conformance.set_defaults(handler=_conformance)
     return parser
+
+
+def _conformance(arguments: argparse.Namespace) -> int:
+    from ._conformance import run_command
+
+    return run_command(arguments.directory, sys.stdout)
 
 
 def _validate(arguments: argparse.Namespace) -> int:

@@ -384,6 +384,8 @@ class _Run:
             self._check_caps(workflow, step)
             if delay > 0:
                 await self._wait(delay)
+                # A wait cut short by the deadline must not let one more attempt through.
+                self._check_caps(workflow, step)
             attempt_number = state.attempts.get(step.step_id, 0) + 1
             state.attempts[step.step_id] = attempt_number
             self.steps_run += 1
@@ -622,6 +624,8 @@ class _Run:
         succeeded = sub_run.succeeded and holds
         outputs, notes = self._outputs(step, context)
         state.outputs[step.step_id] = MappingProxyType(outputs)
+        # STEP-09: the step's action criteria read this attempt's outputs, not the last one's.
+        context = context.evolve(steps=MappingProxyType(dict(state.outputs)))
         record = StepAttempt(
             workflow_id=state.workflow.ref.workflow_id,
             step_id=step.step_id,
@@ -733,6 +737,8 @@ class _Run:
                 succeeded = False
         outputs, notes = self._outputs(step, context)
         state.outputs[step.step_id] = MappingProxyType(outputs)
+        # STEP-09: the step's action criteria read this attempt's outputs, not the last one's.
+        context = context.evolve(steps=MappingProxyType(dict(state.outputs)))
         retry_after = _retry_after_seconds(response.headers.get("retry-after"), time.time())
         record = StepAttempt(
             workflow_id=state.workflow.ref.workflow_id,

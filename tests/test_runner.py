@@ -166,6 +166,36 @@ def test_retry_after_header_wins(tmp_path: Path) -> None:
     assert sleeper.waits == [7.0]
 
 
+OWN_OUTPUTS = """\
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: poll
+        operationId: getStatus
+        outputs: {state: $response.body#/state}
+        onSuccess:
+          - {name: again, type: goto, stepId: poll, criteria: [{condition: $steps.poll.outputs.state != 'done'}]}
+"""
+
+
+def test_action_criteria_read_the_attempt_s_own_outputs(tmp_path: Path) -> None:
+    script = Script(
+        {
+            "/v1/status": [
+                json_response(200, {"state": "queued"}),
+                json_response(200, {"state": "done"}),
+            ]
+        }
+    )
+    engine = Engine(
+        description(tmp_path, OWN_OUTPUTS), transport=script.transport(), sleep=Sleeper()
+    )
+    result = engine.run_sync()
+    assert result.succeeded
+    assert len(script.seen) == 2  # a stale read of the first attempt would poll a third time
+    assert [s.action.name if s.action else None for s in result.steps] == ["again", None]
+
+
 def test_no_matching_failure_action_fails_with_the_reason(tmp_path: Path) -> None:
     script = Script({"/v1/status": [httpx.Response(500)]})
     engine = Engine(description(tmp_path, RETRY), transport=script.transport(), sleep=Sleeper())
@@ -234,6 +264,27 @@ def test_the_run_timeout_uses_the_clock(tmp_path: Path) -> None:
     result = engine.run_sync()
     assert result.error and result.error.code == "cap-timeout"
     assert 1 <= len(result.steps) < 10
+
+
+def test_a_wait_cut_short_by_the_deadline_ends_the_run(tmp_path: Path) -> None:
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    script = Script({"/v1/status": [httpx.Response(503)]})
+    retry = RETRY.replace("retryLimit: 2", "retryLimit: 10").replace("1.5", "10")
+    engine = Engine(
+        description(tmp_path, retry),
+        transport=script.transport(),
+        options=RunOptions(timeout=25),
+        clock=lambda: now[0],
+        sleep=sleep,
+    )
+    result = engine.run_sync()
+    assert result.error and result.error.code == "cap-timeout"
+    assert now[0] == 25.0  # waits of 10, 10 and the 5 left
+    assert len(script.seen) == 3  # no attempt after the deadline
 
 
 def test_a_response_over_the_size_cap_stops_the_run(tmp_path: Path) -> None:
