@@ -44,6 +44,7 @@ from ._expressions import (
     to_text,
 )
 from ._regex import ECMA_262, EcmaRegex, compile_regex
+from ._words import json_kind
 
 if TYPE_CHECKING:
     from ._jsonpath import JSONPathCondition
@@ -451,7 +452,7 @@ def _xml(value: Any) -> XMLDocument:
     except ValueError as error:
         raise _Unusable(str(error)) from None
     if document is None:
-        raise _Unusable(f"{_kind(value)}, not an XML document")
+        raise _Unusable(f"{json_kind(value)}, not an XML document")
     return document
 
 
@@ -464,22 +465,6 @@ def _decoded(data: bytes | bytearray) -> str:
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return f"a {type(value).__name__}"
 
 
 def _show(value: Any) -> str:
@@ -715,7 +700,7 @@ def _resolve(tokens: tuple[str, ...], data: Any, where: str) -> Any:
             value = value[int(token)]
         else:
             raise ExpressionEvaluationError(
-                where, f"the value at {at} is {_kind(value)}, which has no {token!r}"
+                where, f"the value at {at} is {json_kind(value)}, which has no {token!r}"
             )
     return value
 

@@ -622,10 +622,7 @@ class _Run:
         context = self._context(state).evolve(outputs=sub_run.outputs)
         holds, outcomes = check_all(step.success_criteria, context)
         succeeded = sub_run.succeeded and holds
-        outputs, notes = self._outputs(step, context)
-        state.outputs[step.step_id] = MappingProxyType(outputs)
-        # STEP-09: the step's action criteria read this attempt's outputs, not the last one's.
-        context = context.evolve(steps=MappingProxyType(dict(state.outputs)))
+        outputs, notes, context = self._store_outputs(state, step, context)
         record = StepAttempt(
             workflow_id=state.workflow.ref.workflow_id,
             step_id=step.step_id,
@@ -662,9 +659,10 @@ class _Run:
             error=self.masker.text(error),
         )
 
-    def _outputs(
-        self, step: CompiledStep, context: EvaluationContext
-    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    def _store_outputs(
+        self, state: _WorkflowState, step: CompiledStep, context: EvaluationContext
+    ) -> tuple[dict[str, Any], tuple[str, ...], EvaluationContext]:
+        """Evaluates and stores the step's outputs: them, notes, and a context that sees them."""
         outputs: dict[str, Any] = {}
         notes: list[str] = []
         for name, compiled in step.outputs:
@@ -672,7 +670,9 @@ class _Run:
                 outputs[name] = compiled.evaluate(context)
             except ExpressionEvaluationError as error:  # STEP-09: best effort
                 notes.append(f"output {name!r} is undefined: {error.reason}")
-        return outputs, tuple(notes)
+        state.outputs[step.step_id] = MappingProxyType(outputs)
+        # STEP-09: the step's action criteria read this attempt's outputs, not the last one's.
+        return outputs, tuple(notes), context.evolve(steps=MappingProxyType(dict(state.outputs)))
 
     async def _execute_operation(
         self, state: _WorkflowState, step: CompiledStep, attempt: int
@@ -735,10 +735,7 @@ class _Run:
             )
             if checks and self.options.response_checks == "error":
                 succeeded = False
-        outputs, notes = self._outputs(step, context)
-        state.outputs[step.step_id] = MappingProxyType(outputs)
-        # STEP-09: the step's action criteria read this attempt's outputs, not the last one's.
-        context = context.evolve(steps=MappingProxyType(dict(state.outputs)))
+        outputs, notes, context = self._store_outputs(state, step, context)
         retry_after = _retry_after_seconds(response.headers.get("retry-after"), time.time())
         record = StepAttempt(
             workflow_id=state.workflow.ref.workflow_id,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._exceptions import ExpressionEvaluationError
+from .._words import json_kind
 
 __all__ = ["Step", "compile_steps", "pointer_tokens", "resolve_pointer_tokens", "walk"]
 
@@ -71,7 +72,7 @@ def walk(value: Any, steps: tuple[Step, ...], expression: str) -> Any:
             value = value[index]
         else:
             raise ExpressionEvaluationError(
-                expression, f"cannot look up {token!r} in {describe(value)}"
+                expression, f"cannot look up {token!r} in {json_kind(value)}"
             )
     return value
 
@@ -90,20 +91,3 @@ def _names(mapping: Mapping[str, Any]) -> str:
     if len(mapping) > 10:
         names.append("...")
     return ", ".join(names) or "none"
-
-
-def describe(value: Any) -> str:
-    """``value``'s JSON kind, in words, for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return f"a {type(value).__name__}"
