@@ -31,6 +31,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_expressions.py
+	$(BIN)/python benchmarks/bench_criteria.py
 	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/bench_many.py
 	$(BIN)/python benchmarks/bench_validate.py
