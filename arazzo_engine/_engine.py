@@ -367,7 +367,9 @@ class _Run:
     def _context(self, state: _WorkflowState) -> EvaluationContext:
         return state.workflow.base_context.evolve(
             inputs=state.inputs,
-            steps=MappingProxyType(dict(state.outputs)),
+            # A live, read-only view: a step's action criteria then read the outputs its
+            # attempt just stored (STEP-09), and no step copies the table.
+            steps=MappingProxyType(state.outputs),
             workflows=MappingProxyType(dict(self.views)),
         )
 
@@ -622,7 +624,7 @@ class _Run:
         context = self._context(state).evolve(outputs=sub_run.outputs)
         holds, outcomes = check_all(step.success_criteria, context)
         succeeded = sub_run.succeeded and holds
-        outputs, notes, context = self._store_outputs(state, step, context)
+        outputs, notes = self._store_outputs(state, step, context)
         record = StepAttempt(
             workflow_id=state.workflow.ref.workflow_id,
             step_id=step.step_id,
@@ -661,8 +663,8 @@ class _Run:
 
     def _store_outputs(
         self, state: _WorkflowState, step: CompiledStep, context: EvaluationContext
-    ) -> tuple[dict[str, Any], tuple[str, ...], EvaluationContext]:
-        """Evaluates and stores the step's outputs: them, notes, and a context that sees them."""
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Evaluates the step's outputs and stores them; returns them and notes."""
         outputs: dict[str, Any] = {}
         notes: list[str] = []
         for name, compiled in step.outputs:
@@ -671,8 +673,7 @@ class _Run:
             except ExpressionEvaluationError as error:  # STEP-09: best effort
                 notes.append(f"output {name!r} is undefined: {error.reason}")
         state.outputs[step.step_id] = MappingProxyType(outputs)
-        # STEP-09: the step's action criteria read this attempt's outputs, not the last one's.
-        return outputs, tuple(notes), context.evolve(steps=MappingProxyType(dict(state.outputs)))
+        return outputs, tuple(notes)
 
     async def _execute_operation(
         self, state: _WorkflowState, step: CompiledStep, attempt: int
@@ -735,7 +736,7 @@ class _Run:
             )
             if checks and self.options.response_checks == "error":
                 succeeded = False
-        outputs, notes, context = self._store_outputs(state, step, context)
+        outputs, notes = self._store_outputs(state, step, context)
         retry_after = _retry_after_seconds(response.headers.get("retry-after"), time.time())
         record = StepAttempt(
             workflow_id=state.workflow.ref.workflow_id,
